@@ -1,0 +1,73 @@
+# digits - one Makefile, no recursion. `make` builds bin/; see README.md.
+CC       ?= cc
+ARCHFLAGS ?= -march=native
+CFLAGS   ?= -O3 $(ARCHFLAGS)
+# -ffp-contract=fast lets the vector kernels use fused multiply-add;
+# it is not -ffast-math: IEEE semantics, NaN checks and determinism stay.
+DIGITS_CFLAGS = -std=c11 -Wall -Wextra -ffp-contract=fast -Icommon -MMD -MP
+LDFLAGS  ?=
+LDLIBS    = -lnetpbm -lm -lpthread
+PREFIX   ?= /usr/local
+
+PROGS = idx2pgm cnn-train cnn-infer
+COMMON = util rng gemm arch conv pool dense act loss net model threads \
+         optim infer augment train pgmio dataset progress idx
+UNIT_TESTS = test_gemm test_layers test_arch test_model
+
+COMMON_OBJ = $(COMMON:%=build/common/%.o)
+BIN = $(PROGS:%=bin/%)
+UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
+
+all: $(BIN)
+
+build/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(DIGITS_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(DIGITS_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+bin/%: build/cmd/%.o $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/test/%.o: test/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(DIGITS_CFLAGS) -Itest $(CFLAGS) -c -o $@ $<
+
+build/test/%: build/test/%.o $(COMMON_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	scripts/deps
+
+check: deps
+	$(MAKE) all $(UNIT_BIN)
+	scripts/fetch-mnist
+	prove -e '' $(UNIT_BIN) test/cli/*.t
+
+train: deps
+	$(MAKE) all
+	scripts/train
+
+bench: deps
+	$(MAKE) all
+	scripts/bench
+
+serve: deps
+	$(MAKE) all
+	scripts/serve
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	cp $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	cp $(PROGS:%=cmd/%.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build bin
+
+.PHONY: all deps check train bench serve install clean
+.SECONDARY: $(COMMON_OBJ) $(UNIT_BIN:%=%.o) $(PROGS:%=build/cmd/%.o)
+
+-include $(shell find build -name '*.d' 2>/dev/null)

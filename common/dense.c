@@ -1,0 +1,60 @@
+/* dense - see dense.h. */
+#include "dense.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "gemm.h"
+
+void
+dense_forward(float *y, float *ws, const float *x, const float *w,
+              const float *b, int N, int C, int F)
+{
+    for (int n = 0; n < N; n++)
+        memcpy(y + (size_t)n * F, b, (size_t)F * sizeof *b);
+    gemm(y, F, x, C, 0, w, C, 1, N, F, C, 1, ws);          /* += x W^T */
+}
+
+void
+dense_backward(float *dx, float *dw, float *db, float *ws, const float *dy,
+               const float *x, const float *w, int N, int C, int F)
+{
+    for (int n = 0; n < N; n++)
+        for (int f = 0; f < F; f++)
+            db[f] += dy[(size_t)n * F + f];
+    gemm(dw, C, dy, F, 1, x, C, 0, F, C, N, 1, ws);        /* += dy^T x */
+    if (dx != NULL)
+        gemm(dx, C, dy, F, 0, w, C, 0, N, C, F, 1, ws);    /* += dy W */
+}
+
+void
+dense_forward_ref(float *y, const float *x, const float *w, const float *b,
+                  int N, int C, int F)
+{
+    for (int n = 0; n < N; n++)
+        for (int f = 0; f < F; f++) {
+            const float *xn = x + (size_t)n * C, *wf = w + (size_t)f * C;
+            float acc = b[f];
+
+            for (int c = 0; c < C; c++)
+                acc += wf[c] * xn[c];
+            y[(size_t)n * F + f] = acc;
+        }
+}
+
+void
+dense_backward_ref(float *dx, float *dw, float *db, const float *dy,
+                   const float *x, const float *w, int N, int C, int F)
+{
+    for (int n = 0; n < N; n++)
+        for (int f = 0; f < F; f++) {
+            float g = dy[(size_t)n * F + f];     /* dL/dy[n][f] */
+
+            db[f] += g;                          /* y had + b[f] */
+            for (int c = 0; c < C; c++) {        /* y had + w[f][c]*x[n][c] */
+                dw[(size_t)f * C + c] += g * x[(size_t)n * C + c];
+                if (dx != NULL)
+                    dx[(size_t)n * C + c] += g * w[(size_t)f * C + c];
+            }
+        }
+}

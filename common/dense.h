@@ -1,0 +1,20 @@
+/* dense - fully connected layer: y = x W^T + b
+ *   x (N, C) input rows    w (F, C) one weight row per output
+ *   b (F)    bias          y (N, F) output rows
+ * The fast versions call gemm (ws is its workspace); the _ref versions
+ * are the plain loops they must agree with. */
+#ifndef DENSE_H
+#define DENSE_H
+
+void dense_forward(float *y, float *ws, const float *x, const float *w,
+                   const float *b, int N, int C, int F);
+/* Adds (+=) into dx, dw, db; dx may be NULL for the first layer. */
+void dense_backward(float *dx, float *dw, float *db, float *ws,
+                    const float *dy, const float *x, const float *w, int N,
+                    int C, int F);
+void dense_forward_ref(float *y, const float *x, const float *w,
+                       const float *b, int N, int C, int F);
+void dense_backward_ref(float *dx, float *dw, float *db, const float *dy,
+                        const float *x, const float *w, int N, int C, int F);
+
+#endif

@@ -1,0 +1,41 @@
+/* gemm - single-precision matrix multiply, the kernel under every
+ * convolution and dense layer.
+ *
+ *   C (M,N) = op(A) (M,K) . op(B) (K,N)        (accumulate == 0)
+ *   C (M,N) += op(A) (M,K) . op(B) (K,N)       (accumulate == 1)
+ *
+ * All matrices are row-major. With ta == 0 element (m,k) of op(A) is
+ * a[m*lda + k]; with ta == 1 it is a[k*lda + m] (A is stored transposed).
+ * Likewise tb for B: b[k*ldb + n], or b[n*ldb + k] when tb == 1.
+ * C's element (m,n) is c[m*ldc + n].
+ *
+ * gemm() is the fast path: it copies blocks of A and B into the caller's
+ * workspace ws (GEMM_WS_FLOATS floats, see gemm_ws_alloc) so that a 6x16
+ * register-blocked kernel streams through contiguous memory. gemm_ref()
+ * is the plain triple loop with the same meaning, kept as the reference
+ * the tests compare against. Neither allocates; results depend only on the
+ * inputs and sizes, never on timing. */
+#ifndef GEMM_H
+#define GEMM_H
+
+#include <stddef.h>
+
+#define GEMM_MR 6               /* rows of C per kernel call */
+#define GEMM_NR 16              /* columns of C per kernel call */
+#define GEMM_MC 120             /* rows of A packed at once (L2) */
+#define GEMM_KC 256             /* depth packed at once (L1 panel) */
+#define GEMM_NC 1024            /* columns of B packed at once */
+#define GEMM_WS_FLOATS ((size_t)GEMM_MC * GEMM_KC + (size_t)GEMM_KC * GEMM_NC)
+
+void gemm(float *c, int ldc, const float *a, int lda, int ta,
+          const float *b, int ldb, int tb, int M, int N, int K,
+          int accumulate, float *ws);
+void gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
+              const float *b, int ldb, int tb, int M, int N, int K,
+              int accumulate);
+
+/* Allocates a workspace for gemm() (exits 2 if out of memory); release
+ * it with free(). */
+float *gemm_ws_alloc(void);
+
+#endif

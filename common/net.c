@@ -1,0 +1,197 @@
+/* net - see net.h. */
+#include "net.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "conv.h"
+#include "dense.h"
+#include "gemm.h"
+#include "loss.h"
+#include "pool.h"
+#include "rng.h"
+#include "util.h"
+
+/* MNIST's pixel mean and standard deviation (of values scaled to [0, 1]):
+ * centred inputs make the first steps of SGD far better conditioned. */
+#define PIXEL_MEAN 0.1307f
+#define PIXEL_STD 0.3081f
+
+static struct conv_shape
+conv_shape_of(const struct layer *l)
+{
+    struct conv_shape s = { l->C, l->H, l->W, l->F, l->K, l->pad, l->OH,
+                            l->OW };
+    return s;
+}
+
+void
+net_work_init(struct net_work *w, const struct arch *a, int max_n,
+              int training)
+{
+    size_t col = 0;
+
+    memset(w, 0, sizeof *w);
+    w->max_n = max_n;
+    w->training = training;
+    w->act[0] = xmalloc_array((size_t)max_n * NET_IN_PIXELS, sizeof(float));
+    for (int i = 0; i < a->n_layers; i++) {
+        const struct layer *l = &a->layers[i];
+        size_t out = (size_t)max_n * l->n_out;
+
+        w->act[i + 1] = xmalloc_array(out, sizeof(float));
+        if (training)
+            w->dact[i + 1] = xmalloc_array(out, sizeof(float));
+        if (l->kind == LAYER_MAXPOOL)
+            w->arg[i] = xmalloc_array(out, sizeof(int32_t));
+        if (l->kind == LAYER_DROPOUT && training)
+            w->mask[i] = xmalloc_array(out, sizeof(float));
+        if (l->kind == LAYER_CONV &&
+            (size_t)l->OH * l->OW * l->K * l->K * l->C > col)
+            col = (size_t)l->OH * l->OW * l->K * l->K * l->C;
+    }
+    if (training)
+        w->dact[0] = xmalloc_array((size_t)max_n * NET_IN_PIXELS,
+                                   sizeof(float));
+    w->prob = xmalloc_array((size_t)max_n * ARCH_N_CLASSES, sizeof(float));
+    w->col = xmalloc_array(col, sizeof(float));
+    if (training)
+        w->dcol = xmalloc_array(col, sizeof(float));
+    w->ws = gemm_ws_alloc();
+}
+
+void
+net_work_free(struct net_work *w)
+{
+    for (int i = 0; i <= ARCH_MAX_LAYERS; i++) {
+        free(w->act[i]);
+        free(w->dact[i]);
+        if (i < ARCH_MAX_LAYERS) {
+            free(w->arg[i]);
+            free(w->mask[i]);
+        }
+    }
+    free(w->prob);
+    free(w->col);
+    free(w->dcol);
+    free(w->ws);
+    memset(w, 0, sizeof *w);
+}
+
+void
+net_input(float *x, const uint8_t *pixels, size_t n)
+{
+    for (size_t i = 0; i < n * NET_IN_PIXELS; i++)
+        x[i] = ((float)pixels[i] / 255.0f - PIXEL_MEAN) / PIXEL_STD;
+}
+
+static void
+dropout_layer_forward(struct net_work *w, const struct layer *l, int i,
+                      int n, const struct net_key *key)
+{
+    for (int s = 0; s < n; s++) {
+        size_t off = (size_t)s * l->n_out;
+        struct rng r;
+
+        rng_init(&r, key->seed, key->step, key->first + (uint64_t)s,
+                 (uint64_t)i);
+        dropout_forward(w->act[i + 1] + off, w->mask[i] + off,
+                        w->act[i] + off, l->n_out, l->rate, &r);
+    }
+}
+
+void
+net_forward(struct net_work *w, const struct arch *a, const float *params,
+            int n, const struct net_key *key)
+{
+    for (int i = 0; i < a->n_layers; i++) {
+        const struct layer *l = &a->layers[i];
+        const float *x = w->act[i];
+        float *y = w->act[i + 1];
+        struct conv_shape s = conv_shape_of(l);
+
+        switch (l->kind) {
+        case LAYER_CONV:
+            conv2d_forward(y, w->col, w->ws, x, params + l->off_w,
+                           params + l->off_b, n, &s);
+            break;
+        case LAYER_MAXPOOL:
+            maxpool_forward(y, w->arg[i], x, n, l->C, l->H, l->W, l->K);
+            break;
+        case LAYER_RELU:
+            relu_forward(y, x, (size_t)n * l->n_in);
+            break;
+        case LAYER_DENSE:
+            dense_forward(y, w->ws, x, params + l->off_w, params + l->off_b,
+                          n, (int)l->n_in, l->F);
+            break;
+        case LAYER_DROPOUT:
+            if (key != NULL)
+                dropout_layer_forward(w, l, i, n, key);
+            else
+                memcpy(y, x, (size_t)n * l->n_in * sizeof *y);
+            break;
+        }
+    }
+    softmax_forward(w->prob, w->act[a->n_layers], n, ARCH_N_CLASSES);
+}
+
+void
+net_backward(struct net_work *w, const struct arch *a, const float *params,
+             float *grads, const uint8_t *labels, int n, float scale)
+{
+    /* Gradients of activations are accumulated (+=), so start at zero. */
+    for (int i = 1; i < a->n_layers; i++)
+        memset(w->dact[i], 0, (size_t)n * a->layers[i].n_in * sizeof(float));
+    softmax_crossentropy_backward(w->dact[a->n_layers], w->prob, labels, n,
+                                  ARCH_N_CLASSES, scale);
+    for (int i = a->n_layers - 1; i >= 0; i--) {
+        const struct layer *l = &a->layers[i];
+        const float *x = w->act[i], *dy = w->dact[i + 1];
+        float *dx = i > 0 ? w->dact[i] : NULL;   /* no gradient for pixels */
+        struct conv_shape s = conv_shape_of(l);
+
+        switch (l->kind) {
+        case LAYER_CONV:
+            conv2d_backward(dx, grads + l->off_w, grads + l->off_b, w->col,
+                            w->dcol, w->ws, dy, x, params + l->off_w, n, &s);
+            break;
+        case LAYER_MAXPOOL:
+            if (dx != NULL)
+                maxpool_backward(dx, dy, w->arg[i], n, l->C, l->H, l->W,
+                                 l->K);
+            break;
+        case LAYER_RELU:
+            if (dx != NULL)
+                relu_backward(dx, dy, x, (size_t)n * l->n_in);
+            break;
+        case LAYER_DENSE:
+            dense_backward(dx, grads + l->off_w, grads + l->off_b, w->ws, dy,
+                           x, params + l->off_w, n, (int)l->n_in, l->F);
+            break;
+        case LAYER_DROPOUT:
+            if (dx != NULL)
+                dropout_backward(dx, dy, w->mask[i], (size_t)n * l->n_in);
+            break;
+        }
+    }
+}
+
+void
+net_init_params(float *params, const struct arch *a, uint64_t seed)
+{
+    for (int i = 0; i < a->n_layers; i++) {
+        const struct layer *l = &a->layers[i];
+        size_t fan_in = l->n_w / (size_t)(l->F > 0 ? l->F : 1);
+        float sd = sqrtf(2.0f / (float)(fan_in > 0 ? fan_in : 1));
+        struct rng r;
+
+        rng_init(&r, seed, 0x1417, (uint64_t)i, 0);
+        for (size_t j = 0; j < l->n_w; j++)
+            params[l->off_w + j] = sd * rng_normal(&r);
+        for (size_t j = 0; j < l->n_b; j++)
+            params[l->off_b + j] = 0.0f;
+    }
+}

@@ -1,0 +1,14 @@
+/* optim - stochastic gradient descent with momentum and weight decay:
+ *     v = momentum * v + (g + decay * w)      (decay on weights only)
+ *     w = w - lr * v
+ * over the whole parameter block; biases are not decayed (shrinking them
+ * regularises nothing and only biases the outputs). */
+#ifndef OPTIM_H
+#define OPTIM_H
+
+#include "arch.h"
+
+void sgd_step(float *params, float *velocity, const float *grads,
+              const struct arch *a, float lr, float momentum, float decay);
+
+#endif

@@ -1,0 +1,116 @@
+/* pgmio - see pgmio.h.
+ *
+ * The one piece of mutable static state outside util.c lives here:
+ * libnetpbm's message hook takes no context pointer, so the text of its
+ * last error has to be kept in a file-level buffer. Only the thread that
+ * reads images (main) ever touches it. */
+#include "pgmio.h"
+
+#include <setjmp.h>
+#include <string.h>
+
+#include <netpbm/pam.h>
+
+#include "util.h"
+
+static char last_netpbm_error[ERRLEN];
+
+static void
+keep_message(const char *msg)
+{
+    size_t n = strlen(msg);
+
+    while (n > 0 && msg[n - 1] == '\n')
+        n--;
+    if (n >= sizeof last_netpbm_error)
+        n = sizeof last_netpbm_error - 1;
+    memcpy(last_netpbm_error, msg, n);
+    last_netpbm_error[n] = '\0';
+}
+
+void
+pgmio_init(void)
+{
+    pm_setusererrormsgfn(keep_message);
+}
+
+static uint8_t
+to_grey(const struct pam *pam, const tuple t)
+{
+    double v;
+
+    if (pam->depth >= 3)                      /* ITU-R 601 luminance */
+        v = 0.299 * t[0] + 0.587 * t[1] + 0.114 * t[2];
+    else
+        v = t[0];
+    return (uint8_t)(v * 255.0 / pam->maxval + 0.5);
+}
+
+/* Reads the raster of an image whose header is in pam; longjmps out
+ * through libnetpbm on a read error. */
+static void
+read_raster(uint8_t *pix, struct pam *pam, tuple *row)
+{
+    for (int y = 0; y < pam->height; y++) {
+        pnm_readpamrow(pam, row);
+        for (int x = 0; x < pam->width; x++)
+            pix[(size_t)y * pam->width + x] = to_grey(pam, row[x]);
+    }
+}
+
+int
+pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp, char *err)
+{
+    jmp_buf jb, *old;
+    struct pam pam;
+    tuple *volatile row = NULL;
+    int eof;
+
+    last_netpbm_error[0] = '\0';
+    pm_setjmpbufsave(&jb, &old);
+    if (setjmp(jb) != 0) {
+        pm_setjmpbuf(old);
+        if (row != NULL)
+            pnm_freepamrow(row);
+        snprintf(err, ERRLEN, "%s", last_netpbm_error[0] ? last_netpbm_error
+                 : "malformed image");
+        return -1;
+    }
+    pnm_nextimage(fp, &eof);
+    if (eof) {
+        pm_setjmpbuf(old);
+        return 0;
+    }
+    pnm_readpaminit(fp, &pam, PAM_STRUCT_SIZE(tuple_type));
+    if (pam.width < 1 || pam.height < 1 ||
+        (size_t)pam.width > cap / (size_t)pam.height ||
+        (pam.depth != 1 && pam.depth != 2 && pam.depth != 3 &&
+         pam.depth != 4)) {
+        pm_setjmpbuf(old);
+        if (pam.depth < 1 || pam.depth > 4)
+            snprintf(err, ERRLEN, "unsupported depth %u (expected grey or "
+                     "RGB, optionally with alpha)", pam.depth);
+        else
+            snprintf(err, ERRLEN, "%dx%d is too large (limit %zu pixels)",
+                     pam.width, pam.height, cap);
+        *w = pam.width, *h = pam.height;
+        return pam.depth < 1 || pam.depth > 4 ? -1 : -2;
+    }
+    row = pnm_allocpamrow(&pam);
+    read_raster(pix, &pam, row);
+    pnm_freepamrow(row);
+    pm_setjmpbuf(old);
+    *w = pam.width, *h = pam.height;
+    return 1;
+}
+
+/* Written directly: a P5 header is one line of text, and libnetpbm's
+ * writers would only add a conversion to its row type and an exit on
+ * error that we would have to catch again. */
+int
+pgmio_write(FILE *fp, const uint8_t *pix, int w, int h)
+{
+    if (fprintf(fp, "P5\n%d %d\n255\n", w, h) < 0)
+        return -1;
+    return fwrite(pix, 1, (size_t)w * h, fp) == (size_t)w * h ? 0 : -1;
+}

@@ -1,0 +1,31 @@
+/* pgmio - reading and writing netpbm image streams through libnetpbm.
+ *
+ * libnetpbm reports a malformed image by printing a message and exiting.
+ * This file alone intercepts that (pm_setjmpbuf and a message hook), so
+ * every caller gets the usual 0/-1 and a reason it can prefix with the
+ * image's index. Images come back as 8-bit grey, whatever they were:
+ * PBM, PGM or PPM (luminance), PAM grey or RGB (alpha ignored), any
+ * maxval up to 65535. */
+#ifndef PGMIO_H
+#define PGMIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Installs the message hook. Call once in main, after pm_init. */
+void pgmio_init(void);
+
+/* Reads the next image of the stream fp into pix (room for cap pixels).
+ * Returns 1 with *w, *h set; 0 at a clean end of stream; -1 with a
+ * reason in err (ERRLEN bytes). An image of more than cap pixels is
+ * refused after its header, before anything is allocated: -2, with *w,
+ * *h and err saying its size. */
+int pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp,
+               char *err);
+
+/* Writes one raw PGM (P5, maxval 255). Returns 0, or -1 on a write
+ * error (errno set). */
+int pgmio_write(FILE *fp, const uint8_t *pix, int w, int h);
+
+#endif

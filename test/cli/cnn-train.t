@@ -1,0 +1,83 @@
+#!/bin/sh
+# cnn-train: a short run on an MNIST subset must learn (stated accuracy),
+# its reported validation accuracy must agree with cnn-infer's, seeded
+# runs must give the same model bytes, and bad input must be refused.
+. "$(dirname "$0")/../lib.sh"
+mn=$top/data/mnist
+idx2pgm --count 3000 "$mn/train-images-idx3-ubyte" > "$T/tr.pgm"
+idx2pgm --count 3000 "$mn/train-labels-idx1-ubyte" > "$T/tr.labels"
+idx2pgm --count 1000 "$mn/t10k-images-idx3-ubyte" > "$T/va.pgm"
+idx2pgm --count 1000 "$mn/t10k-labels-idx1-ubyte" > "$T/va.labels"
+head -c $((797 * 500)) "$T/tr.pgm" > "$T/s.pgm"
+head -n 500 "$T/tr.labels" > "$T/s.labels"
+printf 'conv 8 5\nrelu\nmaxpool 2\ndense 10\n' > "$T/tiny.arch"
+printf 'conv 4 3 pad 1\nrelu\nmaxpool 2\ndense 16\ndropout 0.3\ndense 10\n' > "$T/drop.arch"
+
+run cnn-train --help
+ok "$rc" "--help exits 0"
+grep -q -- '--checkpoint-path FILE' "$T/out"; ok $? "--help lists the options"
+
+# Learning: 3 epochs on 3000 images must reach 88% on 1000 others.
+run cnn-train --images "$T/tr.pgm" --labels "$T/tr.labels" --arch "$T/tiny.arch" \
+    --epochs 3 --batch-size 32 --lr 0.02 --threads 2 \
+    --val-images "$T/va.pgm" --val-labels "$T/va.labels" \
+    --checkpoint-path "$T/tiny.model"
+ok "$rc" "3000-image training run"
+is "$(grep -c '^epoch [123] loss [0-9.]* train_acc [0-9.]* val_acc [0-9.]* images_per_s [0-9]* gflops [0-9.]* seconds [0-9.]* model [0-9a-f]\{12\}$' "$T/out")" 3 \
+    "one metric line per epoch on stdout"
+val=$(awk '/^epoch 3/ { print $8 }' "$T/out")
+awk -v v="$val" 'BEGIN { exit !(v >= 0.88) }'; ok $? "validation accuracy after 3 epochs >= 0.88 ($val)"
+grep -q 'epoch 3/3: loss' "$T/err"; ok $? "one progress line per epoch on stderr (not a terminal)"
+right=$(cnn-infer --model "$T/tiny.model" "$T/va.pgm" | paste -d ' ' "$T/va.labels" - |
+        awk '$1 == $2 { c++ } END { printf "%.5f", c / NR }')
+is "$right" "$val" "cnn-infer on the saved model scores what training reported"
+is "$(ls "$T" | grep -c 'tmp')" 0 "no temporary checkpoint files left"
+id=$(awk '/^epoch 3/ { print $NF }' "$T/out")
+is "$(head -c 100000 "$T/tiny.model" | tail -c 26 | cut -c10-21)" "$id" "the model id is the start of the file's checksum"
+
+# Determinism, with augmentation and dropout in play.
+for i in 1 2; do
+    cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
+        --epochs 2 --augment --seed 7 --threads 2 --checkpoint-path "$T/d$i.model" \
+        > /dev/null 2>&1
+done
+cmp -s "$T/d1.model" "$T/d2.model"; ok $? "same seed, same threads: identical model bytes"
+cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
+    --epochs 2 --augment --seed 8 --threads 2 --checkpoint-path "$T/d3.model" > /dev/null 2>&1
+cmp -s "$T/d1.model" "$T/d3.model"; ok $(( ! $? )) "another seed: another model"
+
+# Fine-tuning keeps the architecture and the accuracy.
+run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --init "$T/tiny.model" \
+    --epochs 1 --lr 0.002 --val-images "$T/va.pgm" --val-labels "$T/va.labels" \
+    --checkpoint-path "$T/ft.model"
+v2=$(awk '/^epoch 1/ { print $8 }' "$T/out")
+awk -v a="$v2" -v b="$val" 'BEGIN { exit !(a >= b - 0.03) }'
+ok $? "--init fine-tunes from a model ($val -> $v2)"
+is "$(sed -n 2,5p "$T/ft.model")" "$(sed -n 2,5p "$T/tiny.model")" "--init keeps the architecture"
+
+# Bad input.
+train_bad() { run cnn-train --images "$T/s.pgm" --arch "$T/tiny.arch" --epochs 1 \
+       --checkpoint-path "$T/x.model" "$@"; }
+head -n 499 "$T/s.labels" > "$T/bad"
+train_bad --labels "$T/bad"; fails_with 1 '499 labels for 500 images' "too few labels"
+{ cat "$T/s.labels"; echo 1; } > "$T/bad"
+train_bad --labels "$T/bad"; fails_with 1 'more labels than the 500 images' "too many labels"
+sed '3s/.*/12/' "$T/s.labels" > "$T/bad"
+train_bad --labels "$T/bad"; fails_with 1 'line 3: .12. is not a label' "bad label line: names line 3"
+{ head -c 797 "$T/s.pgm"; printf 'P5\n28 27\n255\n'; head -c 756 /dev/zero; } > "$T/bad"
+run cnn-train --images "$T/bad" --labels "$T/s.labels" --checkpoint-path "$T/x.model"
+fails_with 1 'image 2: 28x27, expected 28x28' "wrong image size: names image 2"
+printf 'conv 8 5\nrelu\nfoo\ndense 10\n' > "$T/bad"
+train_bad --labels "$T/s.labels" --arch "$T/bad"; fails_with 1 "line 3: unknown layer 'foo'" "bad arch: names the line"
+train_bad --labels "$T/s.labels" --init "$T/tiny.model"; fails_with 1 'give one' "--arch with --init"
+train_bad; fails_with 1 'usage' "no --labels: usage"
+train_bad --labels "$T/s.labels" --epochs 0; fails_with 1 'out of range' "--epochs 0"
+train_bad --labels "$T/s.labels" --lr 0.1x; fails_with 1 'not a number' "--lr 0.1x"
+train_bad --labels "$T/s.labels" --val-images "$T/va.pgm"; fails_with 1 'go together' "--val-images alone"
+run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/tiny.arch" \
+    --epochs 3 --lr 10 --momentum 0.999 --batch-size 8 --checkpoint-path "$T/x.model"
+fails_with 2 'loss is not finite (try a lower --lr)' "diverging run stops with exit 2"
+run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/tiny.arch" \
+    --epochs 1 --checkpoint-path "$T/no/such/dir/x.model"
+fails_with 2 'saving the checkpoint' "unwritable checkpoint path: exit 2"
+done_testing

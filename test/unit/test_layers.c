@@ -1,0 +1,356 @@
+/* test_layers - every layer's backward pass against central differences
+ * of its forward pass, and every fast kernel against its reference loop.
+ *
+ * Gradient checks use the loss L = sum(y * r) for a fixed random r, so
+ * dL/dy = r is what backward is fed; L is summed in double so the finite
+ * differences are not drowned in float rounding. Inputs are kept away
+ * from the kinks of ReLU and max-pool, where no derivative exists. */
+#include <math.h>
+
+#include "act.h"
+#include "arch.h"
+#include "conv.h"
+#include "dense.h"
+#include "gemm.h"
+#include "loss.h"
+#include "net.h"
+#include "pool.h"
+#include "rng.h"
+#include "tap.h"
+#include "util.h"
+
+#define EPS 1e-2f
+
+/* The layer under test: forward computes y from the three inputs. */
+struct probe {
+    float *x, *w, *b, *y, *r;
+    size_t nx, nw, nb, ny;
+    void (*forward)(struct probe *);
+    void *ctx;
+};
+
+static double
+probe_loss(struct probe *p)
+{
+    double sum = 0.0;
+
+    p->forward(p);
+    for (size_t i = 0; i < p->ny; i++)
+        sum += (double)p->y[i] * p->r[i];
+    return sum;
+}
+
+/* Compares ana (the backward result for v) with central differences at
+ * up to 30 positions of v; returns the worst relative error. */
+static double
+worst_error(struct probe *p, float *v, const float *ana, size_t n)
+{
+    double worst = 0.0;
+    size_t step = n > 30 ? n / 30 : 1;
+
+    for (size_t i = 0; i < n; i += step) {
+        float keep = v[i];
+        v[i] = keep + EPS;
+        double lp = probe_loss(p);
+        v[i] = keep - EPS;
+        double lm = probe_loss(p);
+        v[i] = keep;
+        double num = (lp - lm) / (2.0 * EPS);
+        double err = fabs(num - ana[i]) / fmax(1e-2, fabs(num) + fabs(ana[i]));
+
+        if (!(err <= worst))
+            worst = err;
+    }
+    return worst;
+}
+
+static float *
+random_buf(size_t n, struct rng *r, float lo, float hi)
+{
+    float *v = xmalloc_array(n, sizeof(float));
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = lo + (hi - lo) * rng_uniform(r);
+    return v;
+}
+
+static float *
+zeros(size_t n)
+{
+    return xcalloc(n, sizeof(float));
+}
+
+/* ---- convolution ---- */
+struct conv_ctx { struct conv_shape s; int N; float *col, *dcol, *ws; };
+
+static void
+conv_fwd(struct probe *p)
+{
+    struct conv_ctx *c = p->ctx;
+
+    conv2d_forward(p->y, c->col, c->ws, p->x, p->w, p->b, c->N, &c->s);
+}
+
+static void
+check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
+{
+    struct conv_ctx c = { { C, H, W, F, K, pad, H + 2 * pad - K + 1,
+                            W + 2 * pad - K + 1 }, N, NULL, NULL, NULL };
+    size_t P = (size_t)c.s.OH * c.s.OW, D = (size_t)K * K * C;
+    struct probe p = { .nx = (size_t)N * H * W * C, .nw = (size_t)F * D,
+                       .nb = (size_t)F, .ny = (size_t)N * P * F,
+                       .forward = conv_fwd, .ctx = &c };
+
+    c.col = zeros(P * D), c.dcol = zeros(P * D), c.ws = gemm_ws_alloc();
+    p.x = random_buf(p.nx, r, -1, 1), p.w = random_buf(p.nw, r, -1, 1);
+    p.b = random_buf(p.nb, r, -1, 1), p.y = zeros(p.ny);
+    p.r = random_buf(p.ny, r, -1, 1);
+    float *dx = zeros(p.nx), *dw = zeros(p.nw), *db = zeros(p.nb);
+    float *ref = zeros(p.ny);
+
+    conv2d_forward_ref(ref, p.x, p.w, p.b, N, &c.s);
+    conv_fwd(&p);
+    double e = 0;
+    for (size_t i = 0; i < p.ny; i++)
+        e = fmax(e, fabs(p.y[i] - ref[i]));
+    ok(e < 1e-4, "conv N%d C%d %dx%d F%d K%d pad%d: fast == reference "
+       "(%.1e)", N, C, H, W, F, K, pad, e);
+    conv2d_backward(dx, dw, db, c.col, c.dcol, c.ws, p.r, p.x, p.w, N, &c.s);
+    ok(worst_error(&p, p.x, dx, p.nx) < 1e-2, "conv K%d pad%d: dx", K, pad);
+    ok(worst_error(&p, p.w, dw, p.nw) < 1e-2, "conv K%d pad%d: dw", K, pad);
+    ok(worst_error(&p, p.b, db, p.nb) < 1e-2, "conv K%d pad%d: db", K, pad);
+    free(c.col), free(c.dcol), free(c.ws), free(p.x), free(p.w), free(p.b);
+    free(p.y), free(p.r), free(dx), free(dw), free(db), free(ref);
+}
+
+/* ---- dense ---- */
+struct dense_ctx { int N, C, F; float *ws; };
+
+static void
+dense_fwd(struct probe *p)
+{
+    struct dense_ctx *d = p->ctx;
+
+    dense_forward(p->y, d->ws, p->x, p->w, p->b, d->N, d->C, d->F);
+}
+
+static void
+check_dense(int N, int C, int F, struct rng *r)
+{
+    struct dense_ctx d = { N, C, F, gemm_ws_alloc() };
+    struct probe p = { .nx = (size_t)N * C, .nw = (size_t)F * C,
+                       .nb = (size_t)F, .ny = (size_t)N * F,
+                       .forward = dense_fwd, .ctx = &d };
+
+    p.x = random_buf(p.nx, r, -1, 1), p.w = random_buf(p.nw, r, -1, 1);
+    p.b = random_buf(p.nb, r, -1, 1), p.y = zeros(p.ny);
+    p.r = random_buf(p.ny, r, -1, 1);
+    float *dx = zeros(p.nx), *dw = zeros(p.nw), *db = zeros(p.nb);
+    float *rx = zeros(p.nx), *rw = zeros(p.nw), *rb = zeros(p.nb);
+    float *ref = zeros(p.ny);
+    double e = 0;
+
+    dense_forward_ref(ref, p.x, p.w, p.b, N, C, F);
+    dense_fwd(&p);
+    dense_backward(dx, dw, db, d.ws, p.r, p.x, p.w, N, C, F);
+    dense_backward_ref(rx, rw, rb, p.r, p.x, p.w, N, C, F);
+    for (size_t i = 0; i < p.ny; i++)
+        e = fmax(e, fabs(p.y[i] - ref[i]));
+    for (size_t i = 0; i < p.nx; i++)
+        e = fmax(e, fabs(dx[i] - rx[i]));
+    for (size_t i = 0; i < p.nw; i++)
+        e = fmax(e, fabs(dw[i] - rw[i]));
+    for (size_t i = 0; i < p.nb; i++)
+        e = fmax(e, fabs(db[i] - rb[i]));
+    ok(e < 1e-4, "dense N%d C%d F%d: fast forward and backward == "
+       "reference (%.1e)", N, C, F, e);
+    ok(worst_error(&p, p.x, dx, p.nx) < 1e-2, "dense C%d F%d: dx", C, F);
+    ok(worst_error(&p, p.w, dw, p.nw) < 1e-2, "dense C%d F%d: dw", C, F);
+    ok(worst_error(&p, p.b, db, p.nb) < 1e-2, "dense C%d F%d: db", C, F);
+    free(d.ws), free(p.x), free(p.w), free(p.b), free(p.y), free(p.r);
+    free(dx), free(dw), free(db), free(rx), free(rw), free(rb), free(ref);
+}
+
+/* ---- max-pool, ReLU, dropout: layers without parameters ---- */
+struct pool_ctx { int N, C, H, W, S; int32_t *arg; };
+
+static void
+pool_fwd(struct probe *p)
+{
+    struct pool_ctx *c = p->ctx;
+
+    maxpool_forward(p->y, c->arg, p->x, c->N, c->C, c->H, c->W, c->S);
+}
+
+static void
+check_pool(struct rng *r)
+{
+    struct pool_ctx c = { 2, 3, 7, 6, 2, NULL };
+    struct probe p = { .nx = 2 * 3 * 7 * 6, .ny = 2 * 3 * 3 * 3,
+                       .forward = pool_fwd, .ctx = &c };
+
+    /* Distinct values 0.1 apart: no ties, and EPS cannot reorder them. */
+    p.x = zeros(p.nx), p.y = zeros(p.ny), p.r = random_buf(p.ny, r, -1, 1);
+    for (size_t i = 0; i < p.nx; i++)
+        p.x[i] = 0.1f * (float)((i * 37) % p.nx);
+    c.arg = xmalloc_array(p.ny, sizeof(int32_t));
+    float *dx = zeros(p.nx);
+    pool_fwd(&p);
+    maxpool_backward(dx, p.r, c.arg, c.N, c.C, c.H, c.W, c.S);
+    ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "maxpool 2: dx (odd edge "
+       "dropped)");
+    free(p.x), free(p.y), free(p.r), free(c.arg), free(dx);
+}
+
+static void
+relu_fwd(struct probe *p)
+{
+    relu_forward(p->y, p->x, p->nx);
+}
+
+struct drop_ctx { float *mask; float rate; };
+
+static void
+drop_fwd(struct probe *p)
+{
+    struct drop_ctx *c = p->ctx;
+    struct rng r;
+
+    rng_init(&r, 7, 0, 0, 0);           /* the same mask every call */
+    dropout_forward(p->y, c->mask, p->x, p->nx, c->rate, &r);
+}
+
+static void
+check_relu_dropout(struct rng *r)
+{
+    struct drop_ctx c = { NULL, 0.4f };
+    struct probe p = { .nx = 200, .ny = 200, .forward = relu_fwd };
+    float *dx = zeros(p.nx);
+    size_t dropped = 0;
+
+    p.x = random_buf(p.nx, r, 0.1f, 1), p.y = zeros(p.ny);
+    p.r = random_buf(p.ny, r, -1, 1);
+    for (size_t i = 0; i < p.nx; i += 2)
+        p.x[i] = -p.x[i];               /* half negative, |x| >= 0.1 */
+    relu_backward(dx, p.r, p.x, p.nx);
+    ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "relu: dx");
+    p.forward = drop_fwd, p.ctx = &c;
+    c.mask = zeros(p.nx);
+    drop_fwd(&p);
+    for (size_t i = 0; i < p.nx; i++)
+        dropped += c.mask[i] == 0.0f;
+    ok(dropped > 50 && dropped < 110, "dropout 0.4 drops about 40%% (%zu of "
+       "200)", dropped);
+    for (size_t i = 0; i < p.nx; i++)
+        dx[i] = 0.0f;
+    dropout_backward(dx, p.r, c.mask, p.nx);
+    ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "dropout: dx");
+    free(p.x), free(p.y), free(p.r), free(c.mask), free(dx);
+}
+
+/* ---- softmax + cross-entropy ---- */
+static void
+check_softmax(struct rng *r)
+{
+    enum { N = 4, K = 10 };
+    float *z = random_buf(N * K, r, -3, 3), prob[N * K], dz[N * K];
+    uint8_t labels[N] = { 0, 3, 9, 3 };
+    double worst = 0.0, sum = 0.0;
+
+    z[5] = 30.0f;                       /* one dominant class */
+    softmax_forward(prob, z, N, K);
+    for (int k = 0; k < K; k++)
+        sum += prob[k];
+    ok(fabs(sum - 1.0) < 1e-6 && isfinite(prob[5]), "softmax: a row sums "
+       "to 1 even with a logit of 80");
+    softmax_crossentropy_backward(dz, prob, labels, N, K, 1.0f);
+    for (int i = 0; i < N * K; i++) {
+        float keep = z[i];
+        z[i] = keep + 1e-2f;
+        softmax_forward(prob, z, N, K);
+        double lp = crossentropy_sum(prob, labels, N, K);
+        z[i] = keep - 1e-2f;
+        softmax_forward(prob, z, N, K);
+        double lm = crossentropy_sum(prob, labels, N, K);
+        z[i] = keep;
+        double num = (lp - lm) / 2e-2;
+        double err = fabs(num - dz[i]) / fmax(1e-2, fabs(num) + fabs(dz[i]));
+        if (!(err <= worst))
+            worst = err;
+    }
+    ok(worst < 1e-2, "softmax cross-entropy: dlogits (%.1e)", worst);
+    free(z);
+}
+
+/* ---- a whole small network, through net_forward/net_backward ---- */
+static double
+net_loss(struct net_work *w, const struct arch *a, const float *params,
+         const uint8_t *labels, int n)
+{
+    struct net_key key = { 3, 0, 0 };   /* the same dropout masks */
+
+    net_forward(w, a, params, n, &key);
+    return crossentropy_sum(w->prob, labels, n, ARCH_N_CLASSES);
+}
+
+static void
+check_net(struct rng *r)
+{
+    static const char spec[] = "conv 4 3 pad 1\nrelu\nmaxpool 2\n"
+                               "conv 3 3\nrelu\ndense 12\ndropout 0.3\n"
+                               "dense 10\n";
+    enum { N = 3 };
+    struct arch a;
+    struct net_work w;
+    char err[ERRLEN];
+    uint8_t pixels[N * NET_IN_PIXELS], labels[N] = { 1, 7, 4 };
+    double worst = 0.0;
+
+    ok(arch_parse(&a, spec, sizeof spec - 1, err) == 0, "small arch parses");
+    float *params = zeros(a.n_params), *grads = zeros(a.n_params);
+    net_init_params(params, &a, 11);
+    net_work_init(&w, &a, N, 1);
+    for (int i = 0; i < N * NET_IN_PIXELS; i++)
+        pixels[i] = (uint8_t)rng_below(r, 256);
+    net_input(w.act[0], pixels, N);
+    net_loss(&w, &a, params, labels, N);
+    net_backward(&w, &a, params, grads, labels, N, 1.0f);
+    for (size_t i = 0; i < a.n_params; i += a.n_params / 40) {
+        float keep = params[i];
+        params[i] = keep + 1e-3f;
+        double lp = net_loss(&w, &a, params, labels, N);
+        params[i] = keep - 1e-3f;
+        double lm = net_loss(&w, &a, params, labels, N);
+        params[i] = keep;
+        double num = (lp - lm) / 2e-3;
+        double e = fabs(num - grads[i]) / fmax(1e-2, fabs(num) + fabs(grads[i]));
+        if (!(e <= worst))
+            worst = e;
+    }
+    /* Looser than the single layers: a first-layer weight moves every
+     * pre-activation of the image, and a few of them cross ReLU's kink. */
+    ok(worst < 5e-2, "whole net (conv, pool, dense, dropout): parameter "
+       "gradients (%.1e)", worst);
+    net_work_free(&w);
+    free(params), free(grads);
+}
+
+int
+main(void)
+{
+    struct rng r;
+
+    rng_init(&r, 1, 2, 3, 4);
+    check_conv(2, 3, 7, 6, 4, 3, 1, &r);
+    check_conv(1, 1, 9, 9, 5, 5, 0, &r);
+    check_conv(1, 17, 5, 5, 65, 3, 2, &r);
+    check_conv(3, 2, 6, 8, 1, 1, 0, &r);
+    check_dense(1, 1, 1, &r);
+    check_dense(3, 17, 5, &r);
+    check_dense(17, 65, 3, &r);
+    check_pool(&r);
+    check_relu_dropout(&r);
+    check_softmax(&r);
+    check_net(&r);
+    return tap_done();
+}
