@@ -9,10 +9,10 @@ LDFLAGS  ?=
 LDLIBS    = -lnetpbm -lm -lpthread
 PREFIX   ?= /usr/local
 
-PROGS = idx2pgm cnn-train cnn-infer
+PROGS = idx2pgm cnn-train cnn-infer confmat
 COMMON = util rng gemm arch conv pool dense act loss net model threads \
-         optim infer augment train pgmio dataset progress idx
-UNIT_TESTS = test_gemm test_layers test_arch test_model
+         optim infer augment train pgmio dataset progress idx confusion glyph
+UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 
 COMMON_OBJ = $(COMMON:%=build/common/%.o)
 BIN = $(PROGS:%=bin/%)
@@ -51,6 +51,10 @@ train: deps
 	$(MAKE) all
 	scripts/train
 
+evaluate: deps
+	$(MAKE) all
+	scripts/evaluate
+
 bench: deps
 	$(MAKE) all
 	scripts/bench
@@ -67,7 +71,7 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all deps check train bench serve install clean
+.PHONY: all deps check train evaluate bench serve install clean
 .SECONDARY: $(COMMON_OBJ) $(UNIT_BIN:%=%.o) $(PROGS:%=build/cmd/%.o)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -40,11 +40,8 @@ usage(FILE *fp, int status)
 static void
 print_one(const float *p, int json, const char *model_id)
 {
-    int best = 0;
+    int best = infer_argmax(p);
 
-    for (int k = 1; k < ARCH_N_CLASSES; k++)
-        if (p[k] > p[best])
-            best = k;
     if (json)
         printf("{\"prediction\":%d,\"confidence\":%.6f,\"probabilities\":[",
                best, p[best]);

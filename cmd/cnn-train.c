@@ -217,26 +217,6 @@ gather(uint8_t *pix, uint8_t *lab, const struct dataset *d,
     }
 }
 
-static double
-accuracy(struct infer *in, const struct dataset *d)
-{
-    float *prob = xmalloc_array(d->n, ARCH_N_CLASSES * sizeof(float));
-    size_t correct = 0;
-
-    infer_run(in, prob, d->pixels, (int)d->n);
-    for (size_t i = 0; i < d->n; i++) {
-        const float *p = prob + i * ARCH_N_CLASSES;
-        int best = 0;
-
-        for (int k = 1; k < ARCH_N_CLASSES; k++)
-            if (p[k] > p[best])
-                best = k;
-        correct += best == d->labels[i];
-    }
-    free(prob);
-    return (double)correct / (double)d->n;
-}
-
 static void
 shuffle(uint32_t *order, size_t n, uint64_t seed, int epoch)
 {
@@ -268,14 +248,15 @@ run_epoch(struct trainer *t, const struct dataset *d, const struct opts *o,
     progress_start(&p, label);
     shuffle(order, d->n, o->seed, epoch);
     for (size_t s = 0; s < steps; s++) {
-        size_t lo = s * (size_t)o->batch;
-        int B = (int)(d->n - lo < (size_t)o->batch ? d->n - lo : (size_t)o->batch);
+        size_t lo = s * (size_t)o->batch, step = (size_t)epoch * steps + s;
+        int B = (int)(d->n - lo < (size_t)o->batch ? d->n - lo
+                                                   : (size_t)o->batch);
         int ok;
 
         gather(pix, lab, d, order, lo, B, o, epoch);
-        h.lr = lr_at(o, (double)(epoch * steps + s), (double)(o->epochs * steps),
+        h.lr = lr_at(o, (double)step, (double)o->epochs * (double)steps,
                      (double)steps);
-        loss += trainer_step(t, pix, lab, B, epoch * steps + s, &h, &ok);
+        loss += trainer_step(t, pix, lab, B, step, &h, &ok);
         if (!isfinite(loss))
             fatal(2, "epoch %d step %zu: loss is not finite (try a lower "
                   "--lr)", epoch + 1, s + 1);
@@ -335,7 +316,7 @@ main(int argc, char *argv[])
         double secs = now_seconds() - t0;
 
         if (val.n > 0)
-            val_acc = accuracy(&in, &val);
+            val_acc = infer_accuracy(&in, val.pixels, val.labels, val.n);
         if (model_save(&m, o.out, err) != 0)
             fatal(2, "saving the checkpoint: %s", err);
         report(e + 1, loss, acc, val_acc, secs, train.n, &m);

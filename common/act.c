@@ -1,6 +1,8 @@
 /* act - see act.h. */
 #include "act.h"
 
+#include <stdint.h>
+
 #include "rng.h"
 
 void
@@ -22,9 +24,16 @@ dropout_forward(float *y, float *mask, const float *x, size_t n, float rate,
                 struct rng *r)
 {
     float scale = 1.0f / (1.0f - rate);
+    /* Each 64-bit draw decides two values, 32 bits each: a value is
+     * dropped when its bits fall below rate * 2^32. */
+    uint32_t cut = (uint32_t)((double)rate * 4294967296.0 > 4294967295.0
+                              ? 4294967295.0 : (double)rate * 4294967296.0);
+    uint64_t bits = 0;
 
     for (size_t i = 0; i < n; i++) {
-        mask[i] = rng_uniform(r) < rate ? 0.0f : scale;
+        if (i % 2 == 0)
+            bits = rng_next(r);
+        mask[i] = (uint32_t)(i % 2 ? bits >> 32 : bits) < cut ? 0.0f : scale;
         y[i] = x[i] * mask[i];
     }
 }

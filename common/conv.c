@@ -6,62 +6,81 @@
 
 #include "gemm.h"
 
-/* col (P, D) = the image x (H, W, C) unrolled under every filter position.
- * Channels last makes each (kh, kw) step one contiguous run of C floats. */
+/* col (r1 - r0, D) = rows r0 .. r1 of the whole batch unrolled: row r
+ * is image r / P, output position r % P, and holds the D inputs under the
+ * filter there. Channels last makes each (kh, kw) step one contiguous
+ * run of C floats. */
 static void
-im2col(float *col, const float *x, const struct conv_shape *s)
+im2col_rows(float *col, const float *x, size_t r0, size_t r1,
+            const struct conv_shape *s)
 {
-    int C = s->C, K = s->K, D = K * K * C;
+    int C = s->C, K = s->K, D = K * K * C, P = s->OH * s->OW;
 
-    for (int oh = 0; oh < s->OH; oh++)
-        for (int ow = 0; ow < s->OW; ow++) {
-            float *row = col + ((size_t)oh * s->OW + ow) * D;
+    for (size_t r = r0; r < r1; r++) {
+        int p = (int)(r % (size_t)P), oh = p / s->OW, ow = p % s->OW;
+        const float *xn = x + r / (size_t)P * s->H * s->W * C;
+        float *row = col + (r - r0) * D;
 
-            for (int kh = 0; kh < K; kh++) {
-                int ih = oh + kh - s->pad;
+        for (int kh = 0; kh < K; kh++) {
+            int ih = oh + kh - s->pad;
 
-                for (int kw = 0; kw < K; kw++) {
-                    int iw = ow + kw - s->pad;
-                    float *dst = row + (kh * K + kw) * C;
+            for (int kw = 0; kw < K; kw++) {
+                int iw = ow + kw - s->pad;
+                float *dst = row + (kh * K + kw) * C;
+                const float *src = xn + ((size_t)ih * s->W + iw) * C;
 
-                    const float *src = x + ((size_t)ih * s->W + iw) * C;
-
-                    if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
-                        for (int c = 0; c < C; c++)
-                            dst[c] = 0.0f;
-                    else
-                        for (int c = 0; c < C; c++)
-                            dst[c] = src[c];
-                }
+                if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
+                    for (int c = 0; c < C; c++)
+                        dst[c] = 0.0f;
+                else
+                    for (int c = 0; c < C; c++)
+                        dst[c] = src[c];
             }
         }
+    }
 }
 
-/* dx (H, W, C) += dcol (P, D) folded back: the adjoint of im2col. */
+/* dx += dcol (r1 - r0, D) folded back: the adjoint of im2col_rows. */
 static void
-col2im_add(float *dx, const float *dcol, const struct conv_shape *s)
+col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
+            const struct conv_shape *s)
 {
-    int C = s->C, K = s->K, D = K * K * C;
+    int C = s->C, K = s->K, D = K * K * C, P = s->OH * s->OW;
 
-    for (int oh = 0; oh < s->OH; oh++)
-        for (int ow = 0; ow < s->OW; ow++) {
-            const float *row = dcol + ((size_t)oh * s->OW + ow) * D;
+    for (size_t r = r0; r < r1; r++) {
+        int p = (int)(r % (size_t)P), oh = p / s->OW, ow = p % s->OW;
+        float *dxn = dx + r / (size_t)P * s->H * s->W * C;
+        const float *row = dcol + (r - r0) * D;
 
-            for (int kh = 0; kh < K; kh++) {
-                int ih = oh + kh - s->pad;
+        for (int kh = 0; kh < K; kh++) {
+            int ih = oh + kh - s->pad;
 
-                for (int kw = 0; kw < K; kw++) {
-                    int iw = ow + kw - s->pad;
-                    const float *src = row + (kh * K + kw) * C;
-                    float *dst = dx + ((size_t)ih * s->W + iw) * C;
+            for (int kw = 0; kw < K; kw++) {
+                int iw = ow + kw - s->pad;
+                const float *src = row + (kh * K + kw) * C;
+                float *dst = dxn + ((size_t)ih * s->W + iw) * C;
 
-                    if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
-                        continue;
-                    for (int c = 0; c < C; c++)
-                        dst[c] += src[c];
-                }
+                if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
+                    continue;
+                for (int c = 0; c < C; c++)
+                    dst[c] += src[c];
             }
         }
+    }
+}
+
+int
+conv2d_chunk(const struct conv_shape *s)
+{
+    int rows = CONV_COL_FLOATS / (s->K * s->K * s->C);
+
+    return rows < GEMM_MR ? GEMM_MR : rows;
+}
+
+size_t
+conv2d_col_floats(const struct conv_shape *s)
+{
+    return (size_t)conv2d_chunk(s) * s->K * s->K * s->C;
 }
 
 void
@@ -69,16 +88,18 @@ conv2d_forward(float *y, float *col, float *ws, const float *x,
                const float *w, const float *b, int N,
                const struct conv_shape *s)
 {
-    int P = s->OH * s->OW, D = s->K * s->K * s->C, F = s->F;
+    int D = s->K * s->K * s->C, F = s->F;
+    size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
-    for (int n = 0; n < N; n++) {
-        float *yn = y + (size_t)n * P * F;
+    for (size_t r0 = 0; r0 < R; r0 += chunk) {
+        size_t r1 = R - r0 < chunk ? R : r0 + chunk;
+        float *yc = y + r0 * F;                 /* (r1 - r0, F) */
 
-        im2col(col, x + (size_t)n * s->H * s->W * s->C, s);
-        for (int p = 0; p < P; p++)         /* y starts as the bias ... */
-            memcpy(yn + (size_t)p * F, b, (size_t)F * sizeof *b);
-        gemm(yn, F, col, D, 0, w, D, 1, P, F, D, 1, ws);  /* += col w^T */
-    }
+        im2col_rows(col, x, r0, r1, s);
+        for (size_t r = r0; r < r1; r++)   /* y starts as the bias ... */
+            memcpy(y + r * F, b, (size_t)F * sizeof *b);
+        gemm(yc, F, col, D, 0, w, D, 1, (int)(r1 - r0), F, D, 1, ws);
+    }                                           /* ... += col w^T */
 }
 
 void
@@ -86,22 +107,24 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
                 float *ws, const float *dy, const float *x, const float *w,
                 int N, const struct conv_shape *s)
 {
-    int P = s->OH * s->OW, D = s->K * s->K * s->C, F = s->F;
-    size_t in_size = (size_t)s->H * s->W * s->C;
+    int D = s->K * s->K * s->C, F = s->F;
+    size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
-    for (int n = 0; n < N; n++) {
-        const float *dyn = dy + (size_t)n * P * F;
+    for (size_t r0 = 0; r0 < R; r0 += chunk) {
+        size_t r1 = R - r0 < chunk ? R : r0 + chunk;
+        const float *dyc = dy + r0 * F;         /* (r1 - r0, F) */
+        int rows = (int)(r1 - r0);
 
-        /* y[p][f] had + b[f] and + w[f] . col[p] */
-        for (int p = 0; p < P; p++)
+        /* y[r][f] had + b[f] and + w[f] . col[r] */
+        for (int r = 0; r < rows; r++)
             for (int f = 0; f < F; f++)
-                db[f] += dyn[(size_t)p * F + f];
-        im2col(col, x + (size_t)n * in_size, s);
-        gemm(dw, D, dyn, F, 1, col, D, 0, F, D, P, 1, ws); /* += dy^T col */
+                db[f] += dyc[(size_t)r * F + f];
+        im2col_rows(col, x, r0, r1, s);
+        gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, 1, ws); /* dy^T col */
         if (dx == NULL)
             continue;
-        gemm(dcol, D, dyn, F, 0, w, D, 0, P, D, F, 0, ws); /* = dy w */
-        col2im_add(dx + (size_t)n * in_size, dcol, s);
+        gemm(dcol, D, dyc, F, 0, w, D, 0, rows, D, F, 0, ws); /* = dy w */
+        col2im_rows(dx, dcol, r0, r1, s);
     }
 }
 

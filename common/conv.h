@@ -6,26 +6,40 @@
  *
  *   x   (N, H, W, C)    input              w (F, K, K, C)  weights
  *   y   (N, OH, OW, F)  output             b (F)           biases
- *   col (P, D)          scratch: one image unrolled, row p = the D inputs
- *                       under the filter at output position p
+ *   col (R, D)          scratch: R rows of the batch unrolled; row r is
+ *                       the D inputs under the filter at output position
+ *                       r % P of image r / P
  *
- * The fast path unrolls each image (im2col) and calls gemm: y_n = col w^T.
- * Backward recomputes col instead of storing N of them: the unroll costs
- * far less than the multiply, and memory stays at one image's worth.
- * conv2d_forward_ref is the direct six-deep loop, for the tests. */
+ * The fast path unrolls the batch chunk by chunk (im2col) and calls gemm
+ * once per chunk: y = col w^T. A chunk is as many rows as fit in
+ * CONV_COL_FLOATS, so the unrolled copy stays in the L2 cache while gemm
+ * reads it, whatever the layer: a big early layer (24x24 outputs) is cut
+ * inside an image, a small late one (8x8) spans several images and still
+ * makes a matrix tall enough for the kernel to run at speed. Backward
+ * recomputes col rather than keeping the whole batch unrolled: the
+ * unroll costs far less than the multiply. conv2d_forward_ref is the
+ * direct six-deep loop, for the tests. */
 #ifndef CONV_H
 #define CONV_H
+
+#include <stddef.h>
+
+#define CONV_COL_FLOATS (64 * 1024)     /* 256 KB: half an L2 */
 
 struct conv_shape {
     int C, H, W, F, K, pad, OH, OW;
 };
+
+/* Rows per chunk, and the floats a col (or dcol) buffer needs. */
+int conv2d_chunk(const struct conv_shape *s);
+size_t conv2d_col_floats(const struct conv_shape *s);
 
 /* y = conv(x, w) + b. col and ws (gemm workspace) are scratch. */
 void conv2d_forward(float *y, float *col, float *ws, const float *x,
                     const float *w, const float *b, int N,
                     const struct conv_shape *s);
 /* Adds into dx, dw, db; dx may be NULL (the first layer needs none).
- * col and dcol are (P, D) scratch, ws gemm's workspace. */
+ * col and dcol are conv2d_col_floats() scratch, ws gemm's workspace. */
 void conv2d_backward(float *dx, float *dw, float *db, float *col,
                      float *dcol, float *ws, const float *dy,
                      const float *x, const float *w, int N,

@@ -57,11 +57,23 @@ pack_a(float *ap, const float *a, int lda, int ta, int m0, int mc,
 
         if (rows < GEMM_MR)
             memset(dst, 0, (size_t)kc * GEMM_MR * sizeof *dst);
-        if (ta)                         /* A stored (K, M): rows are k */
+        if (ta && rows == GEMM_MR)      /* A stored (K, M): rows are k */
+            /* A constant count: the compiler copies 6 floats in two
+             * moves (with a variable count it calls a slow rep movs). */
+            for (int k = 0; k < kc; k++)
+                for (int i = 0; i < GEMM_MR; i++)
+                    dst[k * GEMM_MR + i] = a[(size_t)(k0 + k) * lda + m + i];
+        else if (ta)
             for (int k = 0; k < kc; k++)
                 for (int i = 0; i < rows; i++)
                     dst[k * GEMM_MR + i] = a[(size_t)(k0 + k) * lda + m + i];
-        else
+        else if (rows == GEMM_MR) {     /* A stored (M, K): 6 streams */
+            const float *src = a + (size_t)m * lda + k0;
+
+            for (int k = 0; k < kc; k++)
+                for (int i = 0; i < GEMM_MR; i++)
+                    dst[k * GEMM_MR + i] = src[(size_t)i * lda + k];
+        } else
             for (int i = 0; i < rows; i++) {
                 const float *src = a + (size_t)(m + i) * lda + k0;
 
@@ -84,10 +96,14 @@ pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc,
 
         if (cols < GEMM_NR)
             memset(dst, 0, (size_t)kc * GEMM_NR * sizeof *dst);
-        if (!tb)                        /* B stored (K, N): rows are k */
-            for (int k = 0; k < kc; k++)
+        if (!tb && cols == GEMM_NR)     /* B stored (K, N): rows are k */
+            for (int k = 0; k < kc; k++)    /* constant size: vector moves */
                 memcpy(dst + k * GEMM_NR, b + (size_t)(k0 + k) * ldb + n,
-                       (size_t)cols * sizeof *dst);
+                       GEMM_NR * sizeof *dst);
+        else if (!tb)
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < cols; j++)
+                    dst[k * GEMM_NR + j] = b[(size_t)(k0 + k) * ldb + n + j];
         else
             for (int j = 0; j < cols; j++) {
                 const float *src = b + (size_t)(n + j) * ldb + k0;
@@ -96,40 +112,6 @@ pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc,
                     dst[k * GEMM_NR + j] = src[k];
             }
     }
-}
-
-/* tile (MR,NR) = A panel (kc,MR)^T . B panel (kc,NR), both packed. */
-static void
-kernel(float *tile, const float *ap, const float *bp, int kc)
-{
-#ifdef HAVE_V8F
-    v8f acc[GEMM_MR][2];
-
-    for (int i = 0; i < GEMM_MR; i++)
-        acc[i][0] = acc[i][1] = v8f_splat(0.0f);
-    for (int k = 0; k < kc; k++) {
-        v8f b0 = v8f_load(bp + k * GEMM_NR);
-        v8f b1 = v8f_load(bp + k * GEMM_NR + 8);
-        const float *ak = ap + k * GEMM_MR;
-
-        for (int i = 0; i < GEMM_MR; i++) {
-            acc[i][0] += ak[i] * b0;
-            acc[i][1] += ak[i] * b1;
-        }
-    }
-    for (int i = 0; i < GEMM_MR; i++) {
-        v8f_store(tile + i * GEMM_NR, acc[i][0]);
-        v8f_store(tile + i * GEMM_NR + 8, acc[i][1]);
-    }
-#else
-    for (int i = 0; i < GEMM_MR * GEMM_NR; i++)
-        tile[i] = 0.0f;
-    for (int k = 0; k < kc; k++)
-        for (int i = 0; i < GEMM_MR; i++)
-            for (int j = 0; j < GEMM_NR; j++)
-                tile[i * GEMM_NR + j] += ap[k * GEMM_MR + i] *
-                                         bp[k * GEMM_NR + j];
-#endif
 }
 
 /* Adds (or, if !add, copies) the rows x cols corner of tile into C. */
@@ -149,13 +131,63 @@ store_tile(float *c, int ldc, const float *tile, int rows, int cols,
     }
 }
 
+/* C tile (rows <= MR, cols <= NR) [+]= A panel (kc,MR)^T . B panel
+ * (kc,NR), both packed. A full tile goes straight from the registers to
+ * C; a ragged one through a scratch tile. */
+static void
+kernel(float *c, int ldc, const float *ap, const float *bp, int kc,
+       int rows, int cols, int add)
+{
+    float tile[GEMM_MR * GEMM_NR];
+#ifdef HAVE_V8F
+    v8f acc[GEMM_MR][2];
+
+    for (int i = 0; i < GEMM_MR; i++)
+        acc[i][0] = acc[i][1] = v8f_splat(0.0f);
+    for (int k = 0; k < kc; k++) {
+        v8f b0 = v8f_load(bp + k * GEMM_NR);
+        v8f b1 = v8f_load(bp + k * GEMM_NR + 8);
+        const float *ak = ap + k * GEMM_MR;
+
+        for (int i = 0; i < GEMM_MR; i++) {
+            acc[i][0] += ak[i] * b0;
+            acc[i][1] += ak[i] * b1;
+        }
+    }
+    if (rows == GEMM_MR && cols == GEMM_NR) {
+        for (int i = 0; i < GEMM_MR; i++) {
+            float *ci = c + (size_t)i * ldc;
+
+            if (add) {
+                acc[i][0] += v8f_load(ci);
+                acc[i][1] += v8f_load(ci + 8);
+            }
+            v8f_store(ci, acc[i][0]);
+            v8f_store(ci + 8, acc[i][1]);
+        }
+        return;
+    }
+    for (int i = 0; i < GEMM_MR; i++) {
+        v8f_store(tile + i * GEMM_NR, acc[i][0]);
+        v8f_store(tile + i * GEMM_NR + 8, acc[i][1]);
+    }
+#else
+    for (int i = 0; i < GEMM_MR * GEMM_NR; i++)
+        tile[i] = 0.0f;
+    for (int k = 0; k < kc; k++)
+        for (int i = 0; i < GEMM_MR; i++)
+            for (int j = 0; j < GEMM_NR; j++)
+                tile[i * GEMM_NR + j] += ap[k * GEMM_MR + i] *
+                                         bp[k * GEMM_NR + j];
+#endif
+    store_tile(c, ldc, tile, rows, cols, add);
+}
+
 /* One packed MCxKC block of A against one packed KCxNC block of B. */
 static void
 macro_block(float *c, int ldc, const float *ap, const float *bp, int mc,
             int nc, int kc, int add)
 {
-    float tile[GEMM_MR * GEMM_NR];
-
     for (int jp = 0; jp * GEMM_NR < nc; jp++) {
         int cols = nc - jp * GEMM_NR < GEMM_NR ? nc - jp * GEMM_NR : GEMM_NR;
         const float *bpanel = bp + (size_t)jp * kc * GEMM_NR;
@@ -164,9 +196,9 @@ macro_block(float *c, int ldc, const float *ap, const float *bp, int mc,
             int rows = mc - ip * GEMM_MR < GEMM_MR ? mc - ip * GEMM_MR
                                                    : GEMM_MR;
 
-            kernel(tile, ap + (size_t)ip * kc * GEMM_MR, bpanel, kc);
-            store_tile(c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR, ldc,
-                       tile, rows, cols, add);
+            kernel(c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR, ldc,
+                   ap + (size_t)ip * kc * GEMM_MR, bpanel, kc, rows, cols,
+                   add);
         }
     }
 }
@@ -178,21 +210,31 @@ gemm(float *c, int ldc, const float *a, int lda, int ta,
 {
     float *ap = ws, *bp = ws + (size_t)GEMM_MC * GEMM_KC;
 
+    if (M == 0 || N == 0)
+        return;
     if (K == 0) {                      /* op(A).op(B) is all zeros */
         for (int m = 0; m < M && !accumulate; m++)
             memset(c + (size_t)m * ldc, 0, (size_t)N * sizeof *c);
         return;
     }
+    /* Equal depth slices, not KC and a remainder: K = 288 as one slice of
+     * 288, not 256 + 32 (a 32-deep slice spends as long storing its
+     * tiles as multiplying). Likewise equal row blocks. */
+    int kstep = (K + (K + GEMM_KC - 1) / GEMM_KC - 1) / ((K + GEMM_KC - 1)
+                                                         / GEMM_KC);
+    int n_mblk = (M + GEMM_MC - 1) / GEMM_MC;
+    int mstep = ((M + n_mblk - 1) / n_mblk + GEMM_MR - 1) / GEMM_MR * GEMM_MR;
+
     for (int n0 = 0; n0 < N; n0 += GEMM_NC) {
         int nc = N - n0 < GEMM_NC ? N - n0 : GEMM_NC;
 
-        for (int k0 = 0; k0 < K; k0 += GEMM_KC) {
-            int kc = K - k0 < GEMM_KC ? K - k0 : GEMM_KC;
+        for (int k0 = 0; k0 < K; k0 += kstep) {
+            int kc = K - k0 < kstep ? K - k0 : kstep;
             int add = accumulate || k0 > 0;
 
             pack_b(bp, b, ldb, tb, k0, kc, n0, nc);
-            for (int m0 = 0; m0 < M; m0 += GEMM_MC) {
-                int mc = M - m0 < GEMM_MC ? M - m0 : GEMM_MC;
+            for (int m0 = 0; m0 < M; m0 += mstep) {
+                int mc = M - m0 < mstep ? M - m0 : mstep;
 
                 pack_a(ap, a, lda, ta, m0, mc, k0, kc);
                 macro_block(c + (size_t)m0 * ldc + n0, ldc, ap, bp, mc, nc,

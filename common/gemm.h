@@ -22,8 +22,8 @@
 
 #define GEMM_MR 6               /* rows of C per kernel call */
 #define GEMM_NR 16              /* columns of C per kernel call */
-#define GEMM_MC 120             /* rows of A packed at once (L2) */
-#define GEMM_KC 256             /* depth packed at once (L1 panel) */
+#define GEMM_MC 120             /* most rows of A packed at once (L2) */
+#define GEMM_KC 320             /* most depth packed at once (L1 panel) */
 #define GEMM_NC 1024            /* columns of B packed at once */
 #define GEMM_WS_FLOATS ((size_t)GEMM_MC * GEMM_KC + (size_t)GEMM_KC * GEMM_NC)
 

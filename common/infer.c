@@ -12,11 +12,24 @@ infer_init(struct infer *in, const struct model *m, int n_threads,
            int chunk)
 {
     in->n_threads = n_threads;
+    in->chunk = chunk;
     in->workers = xcalloc((size_t)n_threads, sizeof *in->workers);
-    for (int t = 0; t < n_threads; t++) {
+    for (int t = 0; t < n_threads; t++)
         in->workers[t].m = m;
-        net_work_init(&in->workers[t].work, &m->arch, chunk, 0);
-    }
+}
+
+/* Gives worker t room for min(n, chunk) images. Buffers are sized on
+ * first use and only grow: a single image (the web page's case) then
+ * costs one image's worth of memory, not n_threads chunks of it. */
+static void
+worker_reserve(struct infer *in, struct infer_worker *iw, int n)
+{
+    int want = n < in->chunk ? n : in->chunk;
+
+    if (want <= iw->work.max_n)
+        return;
+    net_work_free(&iw->work);
+    net_work_init(&iw->work, &iw->m->arch, want, 0);
 }
 
 void
@@ -58,6 +71,32 @@ infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n)
         in->workers[t].pixels = pixels + (size_t)lo * NET_IN_PIXELS;
         in->workers[t].prob = prob + (size_t)lo * ARCH_N_CLASSES;
         in->workers[t].n = hi - lo;
+        worker_reserve(in, &in->workers[t], hi - lo);
     }
     threads_run(infer_worker_run, in->workers, sizeof *in->workers, T);
+}
+
+double
+infer_accuracy(struct infer *in, const uint8_t *pixels,
+               const uint8_t *labels, size_t n)
+{
+    float *prob = xmalloc_array(n, ARCH_N_CLASSES * sizeof(float));
+    size_t correct = 0;
+
+    infer_run(in, prob, pixels, (int)n);
+    for (size_t i = 0; i < n; i++)
+        correct += infer_argmax(prob + i * ARCH_N_CLASSES) == labels[i];
+    free(prob);
+    return n > 0 ? (double)correct / (double)n : 0.0;
+}
+
+int
+infer_argmax(const float *prob)
+{
+    int best = 0;
+
+    for (int k = 1; k < ARCH_N_CLASSES; k++)
+        if (prob[k] > prob[best])
+            best = k;
+    return best;
 }

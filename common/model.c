@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,49 +16,73 @@
 #include "util.h"
 
 #define MAGIC "digits-model"
-#define MAX_FILE (ARCH_MAX_PARAMS * 4 + ARCH_MAX_TEXT + 256)
 
+/* The file's checksum: FNV-1a's xor-and-multiply step, run on 8-byte
+ * little-endian words in four interleaved lanes (so the multiplies
+ * overlap instead of waiting on each other: a byte-at-a-time FNV took
+ * longer than the whole classification of an image), with a right shift
+ * after each multiply so high bits reach low ones too. Every step is a
+ * bijection, so any single changed word changes the result. The tail
+ * (under 32 bytes) is folded in byte by byte, then the lanes are mixed. */
 static uint64_t
-fnv1a(uint64_t h, const unsigned char *p, size_t n)
+checksum(const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
-#define FNV_START 0xcbf29ce484222325ULL
+    const uint64_t prime = 0x100000001b3ULL;
+    uint64_t h[4] = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL,
+                      0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL };
+    size_t i = 0;
 
-/* Reads all of fp into a new buffer (at most MAX_FILE bytes). */
-static unsigned char *
-slurp(FILE *fp, size_t *len, char *err)
-{
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = xmalloc(cap);
+    for (; i + 32 <= n; i += 32)
+        for (int j = 0; j < 4; j++) {
+            uint64_t w = 0;
 
-    for (;;) {
-        if (n == cap) {
-            if (cap >= MAX_FILE) {
-                free(buf);
-                snprintf(err, ERRLEN, "file too large for a model");
-                return NULL;
-            }
-            cap *= 2;
-            unsigned char *p = realloc(buf, cap);
-            if (p == NULL)
-                fatal(2, "out of memory reading the model");
-            buf = p;
+            for (int b = 7; b >= 0; b--)
+                w = w << 8 | p[i + 8 * (size_t)j + (size_t)b];
+            h[j] = (h[j] ^ w) * prime;
+            h[j] ^= h[j] >> 29;
         }
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (got == 0)
-            break;
+    for (; i < n; i++)
+        h[0] = (h[0] ^ p[i]) * prime;
+    for (int j = 1; j < 4; j++) {
+        h[0] = (h[0] ^ h[j]) * prime;
+        h[0] ^= h[0] >> 29;
     }
-    if (ferror(fp)) {
-        free(buf);
-        snprintf(err, ERRLEN, "read error: %s", strerror(errno));
-        return NULL;
+    return h[0] ^ (uint64_t)n;
+}
+
+
+/* The checksum of a file: the header's and the weights' checksums mixed,
+ * so the weights can be read straight into their own array. */
+static uint64_t
+file_checksum(const unsigned char *head, size_t head_len,
+              const float *params, size_t n_params)
+{
+    uint64_t h = checksum(head, head_len) * 0x100000001b3ULL;
+
+    h ^= checksum((const unsigned char *)params, n_params * 4);
+    return h ^ (h >> 29);
+}
+
+static int
+little_endian(void)
+{
+    const uint32_t one = 1;
+
+    return *(const unsigned char *)&one == 1;
+}
+
+/* Weights are stored little-endian; on a big-endian host, swap them. */
+static void
+swap_if_big_endian(float *params, size_t n)
+{
+    if (little_endian())
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *p = (unsigned char *)&params[i], t;
+
+        t = p[0], p[0] = p[3], p[3] = t;
+        t = p[1], p[1] = p[2], p[2] = t;
     }
-    *len = n;
-    return buf;
 }
 
 /* Reads "WORD NUMBER\n" at *pos; returns -1 if it is not there. */
@@ -123,46 +149,55 @@ parse_model(struct model *m, const unsigned char *buf, size_t len,
                  n_params, m->arch.n_params);
         return -1;
     }
-    if ((len - pos) / 4 < n_params || len - pos - n_params * 4 < 26) {
-        snprintf(err, ERRLEN, "truncated: %zu bytes after the header, "
-                 "expected %llu", len - pos, n_params * 4 + 26);
-        return -1;
-    }
-    if (len - pos - n_params * 4 > 26) {
-        snprintf(err, ERRLEN, "%zu bytes of trailing data after the "
-                 "checksum", len - pos - (size_t)n_params * 4 - 26);
-        return -1;
-    }
     return (int)pos;
 }
 
+#define HEAD_MAX (ARCH_MAX_TEXT + 128)
+#define TAIL_LEN 26                     /* "checksum " 16 hex digits "\n" */
+
+/* Reads the weights and the checksum line that follow a header of pos
+ * bytes, of which head[pos .. got) were already read. */
 static int
-read_weights(struct model *m, const unsigned char *buf, size_t len,
-             size_t pos, char *err)
+read_weights(struct model *m, FILE *fp, const unsigned char *head,
+             size_t got, size_t pos, char *err)
 {
-    size_t n = m->arch.n_params, end = pos + n * 4;
+    size_t n = m->arch.n_params, have = got - pos, bytes = n * 4, tl;
+    unsigned char tail[TAIL_LEN + 1];
     char hex[17];
 
-    snprintf(hex, sizeof hex, "%016" PRIx64, fnv1a(FNV_START, buf, end));
-    if (memcmp(buf + end, "checksum ", 9) != 0 ||
-        memcmp(buf + end + 9, hex, 16) != 0 || buf[len - 1] != '\n') {
+    m->params = xmalloc_array(n, sizeof(float));
+    if (have > bytes) {                 /* a tiny model: all in head */
+        memcpy(m->params, head + pos, bytes);
+        tl = have - bytes < sizeof tail ? have - bytes : sizeof tail;
+        memcpy(tail, head + pos + bytes, tl);
+    } else {
+        memcpy(m->params, head + pos, have);
+        if (fread((unsigned char *)m->params + have, 1, bytes - have, fp) !=
+            bytes - have) {
+            snprintf(err, ERRLEN, "truncated: the weights end early");
+            return -1;
+        }
+        tl = 0;
+    }
+    tl += fread(tail + tl, 1, sizeof tail - tl, fp);
+    if (tl != TAIL_LEN) {
+        snprintf(err, ERRLEN, tl < TAIL_LEN ? "truncated: no checksum line"
+                 : "trailing data after the checksum");
+        return -1;
+    }
+    m->checksum = file_checksum(head, pos, m->params, n);
+    snprintf(hex, sizeof hex, "%016" PRIx64, m->checksum);
+    if (memcmp(tail, "checksum ", 9) != 0 || memcmp(tail + 9, hex, 16) != 0 ||
+        tail[TAIL_LEN - 1] != '\n') {
         snprintf(err, ERRLEN, "checksum mismatch: the file is corrupted");
         return -1;
     }
-    m->params = xmalloc_array(n, sizeof(float));
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *p = buf + pos + i * 4;
-        uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-                     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-
-        memcpy(&m->params[i], &u, 4);
+    swap_if_big_endian(m->params, n);
+    for (size_t i = 0; i < n; i++)
         if (!isfinite(m->params[i])) {
             snprintf(err, ERRLEN, "parameter %zu is not a finite number", i);
-            model_free(m);
             return -1;
         }
-    }
-    m->checksum = fnv1a(FNV_START, buf, end);
     memcpy(m->id, hex, MODEL_ID_LEN);
     m->id[MODEL_ID_LEN] = '\0';
     return 0;
@@ -171,20 +206,23 @@ read_weights(struct model *m, const unsigned char *buf, size_t len,
 int
 model_load(struct model *m, FILE *fp, char *err)
 {
-    size_t len;
-    unsigned char *buf;
+    unsigned char head[HEAD_MAX];
+    size_t got;
     int pos;
 
     memset(m, 0, sizeof *m);
-    if ((buf = slurp(fp, &len, err)) == NULL)
-        return -1;
-    pos = parse_model(m, buf, len, err);
-    if (pos < 0 || read_weights(m, buf, len, (size_t)pos, err) != 0) {
-        free(buf);
-        memset(m, 0, sizeof *m);
+    got = fread(head, 1, sizeof head, fp);
+    if (ferror(fp)) {
+        snprintf(err, ERRLEN, "read error: %s", strerror(errno));
         return -1;
     }
-    free(buf);
+    pos = parse_model(m, head, got, err);
+    if (pos < 0 || read_weights(m, fp, head, got, (size_t)pos, err) != 0) {
+        if (pos >= 0 && ferror(fp))
+            snprintf(err, ERRLEN, "read error: %s", strerror(errno));
+        model_free(m);
+        return -1;
+    }
     return 0;
 }
 
@@ -218,34 +256,34 @@ model_init(struct model *m, const struct arch *a)
 static unsigned char *
 serialise(struct model *m, size_t *len)
 {
-    char text[ARCH_MAX_TEXT], head[ARCH_MAX_TEXT + 128];
+    char text[ARCH_MAX_TEXT], head[HEAD_MAX];
     size_t tl = arch_format(text, sizeof text, &m->arch), n = m->arch.n_params;
     int hl = snprintf(head, sizeof head, MAGIC " %d\narch %zu\n%sparams %zu\n",
                       MODEL_VERSION, tl, text, n);
-    unsigned char *buf = xmalloc((size_t)hl + n * 4 + 26);
-    unsigned char *p = buf + hl;
+    unsigned char *buf = xmalloc((size_t)hl + n * 4 + TAIL_LEN + 1);
+    float *w = (float *)xmalloc_array(n, sizeof(float));
 
     memcpy(buf, head, (size_t)hl);
-    for (size_t i = 0; i < n; i++, p += 4) {
-        uint32_t u;
-
-        memcpy(&u, &m->params[i], 4);
-        p[0] = (unsigned char)u, p[1] = (unsigned char)(u >> 8);
-        p[2] = (unsigned char)(u >> 16), p[3] = (unsigned char)(u >> 24);
-    }
-    m->checksum = fnv1a(FNV_START, buf, (size_t)(p - buf));
-    snprintf((char *)p, 27, "checksum %016" PRIx64 "\n", m->checksum);
-    memcpy(m->id, (char *)p + 9, MODEL_ID_LEN);
+    memcpy(w, m->params, n * 4);
+    swap_if_big_endian(w, n);           /* to little-endian bytes */
+    memcpy(buf + hl, w, n * 4);
+    m->checksum = file_checksum((unsigned char *)head, (size_t)hl, w, n);
+    free(w);
+    snprintf((char *)buf + hl + n * 4, TAIL_LEN + 1, "checksum %016" PRIx64
+             "\n", m->checksum);
+    memcpy(m->id, buf + hl + n * 4 + 9, MODEL_ID_LEN);
     m->id[MODEL_ID_LEN] = '\0';
-    *len = (size_t)(p - buf) + 26;
+    *len = (size_t)hl + n * 4 + TAIL_LEN;
     return buf;
 }
 
-int
-model_save(struct model *m, const char *path, char *err)
+/* Writes buf to a temporary file beside path, syncs it and renames it
+ * over path. */
+static int
+write_atomically(const char *path, const unsigned char *buf, size_t len,
+                 char *err)
 {
-    size_t len, plen = strlen(path);
-    unsigned char *buf = serialise(m, &len);
+    size_t plen = strlen(path);
     char *tmp = xmalloc(plen + 16);
     int fd, ok;
 
@@ -253,7 +291,7 @@ model_save(struct model *m, const char *path, char *err)
     memcpy(tmp + plen, ".tmp.XXXXXX", 12);
     if ((fd = mkstemp(tmp)) < 0) {
         snprintf(err, ERRLEN, "%.150s: %s", tmp, strerror(errno));
-        free(buf), free(tmp);
+        free(tmp);
         return -1;
     }
     ok = write(fd, buf, len) == (ssize_t)len && fchmod(fd, 0644) == 0 &&
@@ -262,11 +300,33 @@ model_save(struct model *m, const char *path, char *err)
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, ERRLEN, "%.150s: %s", path, strerror(errno));
         unlink(tmp);
-        free(buf), free(tmp);
+        free(tmp);
         return -1;
     }
-    free(buf), free(tmp);
+    free(tmp);
     return 0;
+}
+
+int
+model_save(struct model *m, const char *path, char *err)
+{
+    size_t len;
+    unsigned char *buf = serialise(m, &len);
+    sigset_t stop, old;
+    int rc;
+
+    /* Ctrl-C or a kill during the write would leave the temporary file
+     * behind: hold those signals until the rename is done (they are
+     * delivered right after, with the new file complete). */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    rc = write_atomically(path, buf, len, err);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    free(buf);
+    return rc;
 }
 
 void

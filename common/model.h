@@ -3,7 +3,8 @@
  *     digits-model 1\n                    format name and version
  *     arch BYTES\n                        then the canonical spec text
  *     params COUNT\n                      then COUNT float32, little-endian
- *     checksum HEX16\n                    FNV-1a 64 of every byte before it
+ *     checksum HEX16\n                    64-bit checksum of every byte before
+ *                                         it (see checksum() in model.c)
  *
  * Text header lines so `head -c 200 x.model` tells a person what it is;
  * binary weights so loading 1M parameters takes a read, not a parse. The

@@ -48,9 +48,12 @@ net_work_init(struct net_work *w, const struct arch *a, int max_n,
             w->arg[i] = xmalloc_array(out, sizeof(int32_t));
         if (l->kind == LAYER_DROPOUT && training)
             w->mask[i] = xmalloc_array(out, sizeof(float));
-        if (l->kind == LAYER_CONV &&
-            (size_t)l->OH * l->OW * l->K * l->K * l->C > col)
-            col = (size_t)l->OH * l->OW * l->K * l->K * l->C;
+        if (l->kind == LAYER_CONV) {
+            struct conv_shape s = conv_shape_of(l);
+
+            if (conv2d_col_floats(&s) > col)
+                col = conv2d_col_floats(&s);
+        }
     }
     if (training)
         w->dact[0] = xmalloc_array((size_t)max_n * NET_IN_PIXELS,

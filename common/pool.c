@@ -13,21 +13,31 @@ maxpool_forward(float *y, int32_t *arg, const float *x, int N, int C, int H,
         const float *xn = x + (size_t)n * H * W * C;
 
         for (int oh = 0; oh < OH; oh++)
-            for (int ow = 0; ow < OW; ow++)
-                for (int c = 0; c < C; c++) {
-                    size_t o = (((size_t)n * OH + oh) * OW + ow) * C + c;
-                    int32_t best = (int32_t)(((oh * S) * W + ow * S) * C + c);
+            for (int ow = 0; ow < OW; ow++) {
+                size_t o = (((size_t)n * OH + oh) * OW + ow) * C;
+                float *yo = y + o;
+                int32_t *ao = arg + o;
 
-                    for (int i = 0; i < S; i++)
-                        for (int j = 0; j < S; j++) {
-                            int32_t at = (int32_t)(((oh * S + i) * W
-                                                    + ow * S + j) * C + c);
-                            if (xn[at] > xn[best])
-                                best = at;
-                        }
-                    y[o] = xn[best];
-                    arg[o] = best;
+                /* Channels innermost: every step is a run of C floats,
+                 * which the compiler turns into vector compares. The
+                 * first maximum wins a tie (strict >). */
+                for (int c = 0; c < C; c++) {
+                    ao[c] = (int32_t)((oh * S * W + ow * S) * C + c);
+                    yo[c] = xn[ao[c]];
                 }
+                for (int i = 0; i < S; i++)
+                    for (int j = 0; j < S; j++) {
+                        int32_t base = (int32_t)(((oh * S + i) * W
+                                                  + ow * S + j) * C);
+
+                        for (int c = 0; c < C; c++) {
+                            float v = xn[base + c];
+
+                            ao[c] = v > yo[c] ? base + c : ao[c];
+                            yo[c] = v > yo[c] ? v : yo[c];
+                        }
+                    }
+            }
     }
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infer.h"
 #include "loss.h"
 #include "optim.h"
 #include "threads.h"
@@ -44,15 +45,9 @@ count_correct(const float *prob, const uint8_t *labels, int n)
 {
     int correct = 0;
 
-    for (int i = 0; i < n; i++) {
-        const float *p = prob + (size_t)i * ARCH_N_CLASSES;
-        int best = 0;
-
-        for (int k = 1; k < ARCH_N_CLASSES; k++)
-            if (p[k] > p[best])
-                best = k;
-        correct += best == labels[i];
-    }
+    for (int i = 0; i < n; i++)
+        correct += infer_argmax(prob + (size_t)i * ARCH_N_CLASSES) ==
+                   labels[i];
     return correct;
 }
 

@@ -46,6 +46,20 @@ cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
     --epochs 2 --augment --seed 8 --threads 2 --checkpoint-path "$T/d3.model" > /dev/null 2>&1
 cmp -s "$T/d1.model" "$T/d3.model"; ok $(( ! $? )) "another seed: another model"
 
+# Interrupted mid-run: the checkpoint is the last complete epoch.
+cnn-train --images "$T/tr.pgm" --labels "$T/tr.labels" --arch "$T/drop.arch" \
+    --epochs 200 --threads 1 --checkpoint-path "$T/int.model" > "$T/int.out" 2> /dev/null &
+pid=$!
+i=0
+while [ "$i" -lt 300 ] && ! grep -q '^epoch 2 ' "$T/int.out"; do
+    sleep 0.1; i=$((i + 1))
+done
+kill -TERM "$pid"; wait "$pid" 2> /dev/null
+last=$(tail -n 1 "$T/int.out" | awk '{ print $NF }')
+id=$(cnn-infer --json --model "$T/int.model" < "$T/s.pgm" | head -n 1 | sed 's/.*"model":"\([0-9a-f]*\)".*/\1/')
+is "$id" "$last" "killed mid-epoch: the model file is the last epoch reported"
+is "$(ls "$T" | grep -c 'int.model.tmp')" 0 "killed mid-epoch: no temporary file left"
+
 # Fine-tuning keeps the architecture and the accuracy.
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --init "$T/tiny.model" \
     --epochs 1 --lr 0.002 --val-images "$T/va.pgm" --val-labels "$T/va.labels" \

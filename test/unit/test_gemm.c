@@ -39,7 +39,7 @@ check(int M, int N, int K, int ta, int tb, int acc, float *ws,
     gemm(c, N, a, ta ? M : K, ta, b, tb ? K : N, tb, M, N, K, acc, ws);
     gemm_ref(d, N, a, ta ? M : K, ta, b, tb ? K : N, tb, M, N, K, acc);
     float e = max_rel_diff(c, d, nc);
-    ok(e < 2e-5f * sqrtf((float)K),
+    ok(e < 2e-5f * sqrtf((float)(K > 0 ? K : 1)),
        "gemm %dx%dx%d ta=%d tb=%d acc=%d matches reference (err %.2g)",
        M, N, K, ta, tb, acc, e);
     free(a), free(b), free(c), free(d);
@@ -63,6 +63,11 @@ main(void)
         check(250, 33, 513, t & 1, t >> 1, 1, ws, &r);
     }
     check(5, 1100, 7, 0, 0, 0, ws, &r);          /* past NC (1024) */
+    check(227, 64, 288, 0, 1, 1, ws, &r);        /* one 288-deep slice */
+    check(13, 9, 9216, 1, 0, 1, ws, &r);         /* 29 slices of 318 */
+    check(0, 5, 5, 0, 0, 0, ws, &r);             /* empty products */
+    check(5, 0, 5, 0, 0, 0, ws, &r);
+    check(4, 4, 0, 0, 0, 0, ws, &r);
     free(ws);
     return tap_done();
 }

@@ -101,7 +101,9 @@ check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
                        .nb = (size_t)F, .ny = (size_t)N * P * F,
                        .forward = conv_fwd, .ctx = &c };
 
-    c.col = zeros(P * D), c.dcol = zeros(P * D), c.ws = gemm_ws_alloc();
+    c.col = zeros(conv2d_col_floats(&c.s));
+    c.dcol = zeros(conv2d_col_floats(&c.s));
+    c.ws = gemm_ws_alloc();
     p.x = random_buf(p.nx, r, -1, 1), p.w = random_buf(p.nw, r, -1, 1);
     p.b = random_buf(p.nb, r, -1, 1), p.y = zeros(p.ny);
     p.r = random_buf(p.ny, r, -1, 1);
@@ -323,7 +325,8 @@ check_net(struct rng *r)
         double lm = net_loss(&w, &a, params, labels, N);
         params[i] = keep;
         double num = (lp - lm) / 2e-3;
-        double e = fabs(num - grads[i]) / fmax(1e-2, fabs(num) + fabs(grads[i]));
+        double e = fabs(num - grads[i]) /
+                   fmax(1e-2, fabs(num) + fabs(grads[i]));
         if (!(e <= worst))
             worst = e;
     }
@@ -344,6 +347,7 @@ main(void)
     check_conv(2, 3, 7, 6, 4, 3, 1, &r);
     check_conv(1, 1, 9, 9, 5, 5, 0, &r);
     check_conv(1, 17, 5, 5, 65, 3, 2, &r);
+    check_conv(70, 2, 4, 5, 3, 3, 1, &r);          /* several groups */
     check_conv(3, 2, 6, 8, 1, 1, 0, &r);
     check_dense(1, 1, 1, &r);
     check_dense(3, 17, 5, &r);

@@ -1,0 +1,196 @@
+/* confmat - score predictions against labels: accuracy, the confusion
+ * matrix, per-class precision, recall and F1, the most confused pairs,
+ * calibration; optionally a heatmap image and the misclassified images.
+ *
+ * Input lines are "LABEL PRED [CONF [P0 ... P9]]", which is what
+ * `paste -d ' ' labels predictions` gives for cnn-infer's output. The
+ * statistics live in common/confusion.c; this file reads, writes and
+ * reports where input is wrong. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <netpbm/pam.h>
+
+#include "confusion.h"
+#include "pgmio.h"
+#include "util.h"
+
+#define MAX_LINE 4096
+#define MAX_PIXELS ((size_t)4096 * 4096)
+
+struct opts {
+    const char *image, *images, *mistakes;
+};
+
+static _Noreturn void
+usage(FILE *fp, int status)
+{
+    fprintf(fp, "usage: %s [--image FILE] [--images STREAM --mistakes DIR]"
+            "\n", progname());
+    if (fp == stdout)
+        fputs("Score LABEL PRED [CONF [P0 ... P9]] lines from stdin.\n"
+              "  --image FILE     also write the matrix as a heatmap (PPM)\n"
+              "  --images STREAM  the images the lines are about, in order\n"
+              "  --mistakes DIR   write each misclassified image there as\n"
+              "                   mis_INDEX_trueT_predP.pgm (needs --images)"
+              "\n  --help           show this help\n", fp);
+    exit(status);
+}
+
+static void
+write_file(const char *path, const char *head, const uint8_t *data,
+           size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+
+    if (fp == NULL)
+        fatal(2, "%s: %s", path, strerror(errno));
+    if (fputs(head, fp) == EOF || fwrite(data, 1, n, fp) != n ||
+        fclose(fp) != 0)
+        fatal(2, "%s: write error: %s", path, strerror(errno));
+}
+
+/* Reads the image for line `line` and saves it if it was misclassified. */
+static void
+mistake(FILE *images, uint8_t *pix, const struct opts *o, size_t line,
+        int label, int pred)
+{
+    char err[ERRLEN], path[4096], head[64];
+    int w, h, rc = pgmio_read(pix, MAX_PIXELS, &w, &h, images, err);
+
+    if (rc == 0)
+        fatal(1, "%s: fewer images than lines (none for line %zu)",
+              o->images, line);
+    if (rc < 0)
+        fatal(1, "%s: image %zu: %s", o->images, line, err);
+    if (label == pred)
+        return;
+    snprintf(path, sizeof path, "%s/mis_%05zu_true%d_pred%d.pgm",
+             o->mistakes, line - 1, label, pred);
+    snprintf(head, sizeof head, "P5\n%d %d\n255\n", w, h);
+    write_file(path, head, pix, (size_t)w * h);
+}
+
+static void
+report(const struct confusion *c)
+{
+    int truth[5], pred[5], n;
+    size_t count[5], right = 0;
+
+    for (int k = 0; k < CONF_K; k++)
+        right += c->m[k][k];
+    printf("accuracy %.4f correct %zu total %zu\n", confusion_accuracy(c),
+           right, c->n);
+    printf("\nconfusion matrix (rows: true label, columns: predicted)\n"
+           "true\\pred");
+    for (int p = 0; p < CONF_K; p++)
+        printf(" %6d", p);
+    for (int t = 0; t < CONF_K; t++) {
+        printf("\n%9d", t);
+        for (int p = 0; p < CONF_K; p++)
+            printf(" %6zu", c->m[t][p]);
+    }
+    printf("\n\n");
+    for (int k = 0; k < CONF_K; k++) {
+        double pr, re, f1;
+        size_t support = 0;
+
+        for (int p = 0; p < CONF_K; p++)
+            support += c->m[k][p];
+        confusion_class(c, k, &pr, &re, &f1);
+        printf("class %d precision %.4f recall %.4f f1 %.4f support %zu\n",
+               k, pr, re, f1, support);
+    }
+    n = confusion_top_pairs(c, 5, truth, pred, count);
+    for (int i = 0; i < n; i++)
+        printf("%sconfused true %d predicted %d count %zu\n", i ? "" : "\n",
+               truth[i], pred[i], count[i]);
+    if (c->n_conf == c->n && c->n > 0)
+        printf("\nece %.4f bins %d\n", confusion_ece(c), CONF_BINS);
+}
+
+static void
+write_heatmap(const struct confusion *c, const char *path)
+{
+    int w, h;
+    uint8_t *img = confusion_heatmap(c, &w, &h);
+    char head[64];
+
+    snprintf(head, sizeof head, "P6\n%d %d\n255\n", w, h);
+    write_file(path, head, img, (size_t)w * h * 3);
+    free(img);
+}
+
+int
+main(int argc, char *argv[])
+{
+    static const struct option lo[] = {
+        { "image", 1, NULL, 'i' }, { "images", 1, NULL, 'I' },
+        { "mistakes", 1, NULL, 'm' }, { "help", 0, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct opts o = { NULL, NULL, NULL };
+    struct confusion c;
+    char line[MAX_LINE + 2], err[ERRLEN];
+    FILE *images = NULL;
+    uint8_t *pix = NULL;
+    size_t lineno = 0;
+    int ch;
+
+    set_progname(argv[0]);
+    pm_init(progname(), 0);
+    pgmio_init();
+    while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'i': o.image = optarg; break;
+        case 'I': o.images = optarg; break;
+        case 'm': o.mistakes = optarg; break;
+        case 'h': usage(stdout, 0);
+        default:  usage(stderr, 1);
+        }
+    }
+    if (optind != argc || (o.images == NULL) != (o.mistakes == NULL))
+        usage(stderr, 1);
+    if (o.images != NULL) {
+        if ((images = fopen(o.images, "rb")) == NULL)
+            fatal(1, "%s: %s", o.images, strerror(errno));
+        pix = xmalloc(MAX_PIXELS);
+        if (mkdir(o.mistakes, 0777) != 0 && errno != EEXIST)
+            fatal(2, "%s: %s", o.mistakes, strerror(errno));
+    }
+    confusion_init(&c);
+    while (fgets(line, sizeof line, stdin) != NULL) {
+        size_t len = strlen(line);
+        int label, pred;
+        double conf;
+
+        lineno++;
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        else if (!feof(stdin))
+            fatal(1, "line %zu: longer than %d bytes", lineno, MAX_LINE);
+        if (confusion_parse(&label, &pred, &conf, line, err) != 0)
+            fatal(1, "line %zu: %s", lineno, err);
+        confusion_add(&c, label, pred, conf);
+        if (images != NULL)
+            mistake(images, pix, &o, lineno, label, pred);
+    }
+    if (ferror(stdin))
+        fatal(2, "read error: %s", strerror(errno));
+    if (c.n == 0)
+        fatal(1, "no input lines");
+    if (images != NULL && pgmio_read(pix, MAX_PIXELS, &(int){ 0 },
+                                     &(int){ 0 }, images, err) != 0)
+        fatal(1, "%s: more images than the %zu lines", o.images, lineno);
+    report(&c);
+    if (o.image != NULL)
+        write_heatmap(&c, o.image);
+    free(pix);
+    finish_stdout();
+    return 0;
+}
