@@ -4,8 +4,9 @@
  * Minibatch SGD with momentum, a cosine learning-rate schedule with a
  * short warm-up, optional random affine augmentation, and a batch split
  * across threads (common/train.c). Everything random is drawn from
- * streams keyed by (seed, epoch, position), so one seed and one thread
- * count give one model, byte for byte. */
+ * streams keyed by (seed, epoch, position) and every sum is made in a
+ * fixed order, so one seed gives one model, byte for byte, whatever the
+ * number of threads. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>

@@ -41,7 +41,13 @@ net_work_init(struct net_work *w, const struct arch *a, int max_n,
         const struct layer *l = &a->layers[i];
         size_t out = (size_t)max_n * l->n_out;
 
-        w->act[i + 1] = xmalloc_array(out, sizeof(float));
+        /* ReLU and dropout work in place: no layer's backward needs its
+         * own input once these have run (ReLU's mask is the same read
+         * from its output), so they share their input's buffer. */
+        if (l->kind == LAYER_RELU || l->kind == LAYER_DROPOUT)
+            w->act[i + 1] = w->act[i];
+        else
+            w->act[i + 1] = xmalloc_array(out, sizeof(float));
         if (training)
             w->dact[i + 1] = xmalloc_array(out, sizeof(float));
         if (l->kind == LAYER_MAXPOOL)
@@ -69,7 +75,8 @@ void
 net_work_free(struct net_work *w)
 {
     for (int i = 0; i <= ARCH_MAX_LAYERS; i++) {
-        free(w->act[i]);
+        if (i == 0 || w->act[i] != w->act[i - 1])
+            free(w->act[i]);
         free(w->dact[i]);
         if (i < ARCH_MAX_LAYERS) {
             free(w->arg[i]);
@@ -133,8 +140,7 @@ net_forward(struct net_work *w, const struct arch *a, const float *params,
         case LAYER_DROPOUT:
             if (key != NULL)
                 dropout_layer_forward(w, l, i, n, key);
-            else
-                memcpy(y, x, (size_t)n * l->n_in * sizeof *y);
+            /* inference: the identity, and y is x already */
             break;
         }
     }

@@ -27,7 +27,9 @@ struct net_work {
     int max_n;                          /* images it is sized for */
     int training;                       /* has gradient buffers */
     float *act[ARCH_MAX_LAYERS + 1];    /* act[0] input, act[i+1] = layer
-                                           i's output, (max_n, n_out) */
+                                           i's output, (max_n, n_out); a
+                                           ReLU or dropout layer works in
+                                           place, in its input's buffer */
     float *dact[ARCH_MAX_LAYERS + 1];   /* their gradients (training) */
     int32_t *arg[ARCH_MAX_LAYERS];      /* maxpool argmax */
     float *mask[ARCH_MAX_LAYERS];       /* dropout masks (training) */

@@ -12,15 +12,23 @@ sgd_range(float *w, float *v, const float *g, size_t n, float lr,
 }
 
 void
-sgd_step(float *params, float *velocity, const float *grads,
-         const struct arch *a, float lr, float momentum, float decay)
+sgd_step_range(float *params, float *velocity, const float *grads,
+               const struct arch *a, float lr, float momentum, float decay,
+               size_t lo, size_t hi)
 {
     for (int i = 0; i < a->n_layers; i++) {
         const struct layer *l = &a->layers[i];
+        size_t w0 = l->off_w, w1 = l->off_w + l->n_w;
+        size_t b0 = l->off_b, b1 = l->off_b + l->n_b;
 
-        sgd_range(params + l->off_w, velocity + l->off_w, grads + l->off_w,
-                  l->n_w, lr, momentum, decay);
-        sgd_range(params + l->off_b, velocity + l->off_b, grads + l->off_b,
-                  l->n_b, lr, momentum, 0.0f);
+        /* The part of this layer's weights, then biases, in [lo, hi). */
+        w0 = w0 > lo ? w0 : lo, w1 = w1 < hi ? w1 : hi;
+        b0 = b0 > lo ? b0 : lo, b1 = b1 < hi ? b1 : hi;
+        if (w0 < w1)
+            sgd_range(params + w0, velocity + w0, grads + w0, w1 - w0, lr,
+                      momentum, decay);
+        if (b0 < b1)
+            sgd_range(params + b0, velocity + b0, grads + b0, b1 - b0, lr,
+                      momentum, 0.0f);
     }
 }

@@ -6,9 +6,14 @@
 #ifndef OPTIM_H
 #define OPTIM_H
 
+#include <stddef.h>
+
 #include "arch.h"
 
-void sgd_step(float *params, float *velocity, const float *grads,
-              const struct arch *a, float lr, float momentum, float decay);
+/* The step for parameters [lo, hi) of the block only, so that threads
+ * can each update their own range. */
+void sgd_step_range(float *params, float *velocity, const float *grads,
+                    const struct arch *a, float lr, float momentum,
+                    float decay, size_t lo, size_t hi);
 
 #endif

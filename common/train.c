@@ -14,29 +14,38 @@ void
 trainer_init(struct trainer *t, struct model *m, int n_threads,
              int max_batch)
 {
-    int per = (max_batch + n_threads - 1) / n_threads;
+    size_t n = m->arch.n_params;
 
+    memset(t, 0, sizeof *t);
     t->m = m;
     t->n_threads = n_threads;
     t->max_batch = max_batch;
-    t->velocity = xcalloc(m->arch.n_params, sizeof(float));
+    t->chunk = TRAIN_CHUNK;
+    if ((max_batch + t->chunk - 1) / t->chunk > TRAIN_MAX_CHUNKS)
+        t->chunk = (max_batch + TRAIN_MAX_CHUNKS - 1) / TRAIN_MAX_CHUNKS;
+    t->max_chunks = (max_batch + t->chunk - 1) / t->chunk;
+    t->velocity = xcalloc(n, sizeof(float));
+    t->grads = xmalloc_array((size_t)t->max_chunks * n, sizeof(float));
+    t->chunk_loss = xcalloc((size_t)t->max_chunks, sizeof(double));
+    t->chunk_correct = xcalloc((size_t)t->max_chunks, sizeof(int));
     t->workers = xcalloc((size_t)n_threads, sizeof *t->workers);
     for (int i = 0; i < n_threads; i++) {
-        t->workers[i].m = m;
-        t->workers[i].grads = xmalloc_array(m->arch.n_params, sizeof(float));
-        net_work_init(&t->workers[i].work, &m->arch, per, 1);
+        t->workers[i].t = t;
+        t->workers[i].index = i;
+        net_work_init(&t->workers[i].work, &m->arch, t->chunk, 1);
     }
 }
 
 void
 trainer_free(struct trainer *t)
 {
-    for (int i = 0; i < t->n_threads; i++) {
-        free(t->workers[i].grads);
+    for (int i = 0; i < t->n_threads; i++)
         net_work_free(&t->workers[i].work);
-    }
     free(t->workers);
     free(t->velocity);
+    free(t->grads);
+    free(t->chunk_loss);
+    free(t->chunk_correct);
     memset(t, 0, sizeof *t);
 }
 
@@ -51,24 +60,59 @@ count_correct(const float *prob, const uint8_t *labels, int n)
     return correct;
 }
 
+/* Forward and backward of chunk c into its own gradient block. */
+static void
+run_chunk(struct trainer *t, struct net_work *w, int c)
+{
+    const struct arch *a = &t->m->arch;
+    int first = c * t->chunk;
+    int n = t->batch - first < t->chunk ? t->batch - first : t->chunk;
+    const uint8_t *labels = t->labels + first;
+    float *grads = t->grads + (size_t)c * a->n_params;
+    struct net_key key = { t->hyper->seed, t->step, (uint64_t)first };
+
+    memset(grads, 0, a->n_params * sizeof(float));
+    net_input(w->act[0], t->pixels + (size_t)first * NET_IN_PIXELS,
+              (size_t)n);
+    net_forward(w, a, t->m->params, n, &key);
+    t->chunk_loss[c] = crossentropy_sum(w->prob, labels, n, ARCH_N_CLASSES);
+    t->chunk_correct[c] = count_correct(w->prob, labels, n);
+    net_backward(w, a, t->m->params, grads, labels, n,
+                 1.0f / (float)t->batch);
+}
+
 static void *
-train_worker_run(void *arg)
+gradient_worker(void *arg)
 {
     struct train_worker *tw = arg;
-    struct net_work *w = &tw->work;
-    const struct arch *a = &tw->m->arch;
-    struct net_key key = { tw->seed, tw->step, (uint64_t)tw->first };
+    struct trainer *t = tw->t;
+    int c;
 
-    memset(tw->grads, 0, a->n_params * sizeof(float));
-    tw->loss = 0.0, tw->correct = 0;
-    if (tw->n == 0)
-        return NULL;
-    net_input(w->act[0], tw->pixels, (size_t)tw->n);
-    net_forward(w, a, tw->m->params, tw->n, &key);
-    tw->loss = crossentropy_sum(w->prob, tw->labels, tw->n, ARCH_N_CLASSES);
-    tw->correct = count_correct(w->prob, tw->labels, tw->n);
-    net_backward(w, a, tw->m->params, tw->grads, tw->labels, tw->n,
-                 1.0f / (float)tw->batch);
+    while ((c = atomic_fetch_add(&t->next_chunk, 1)) < t->n_chunks)
+        run_chunk(t, &tw->work, c);
+    return NULL;
+}
+
+/* Adds the chunk blocks into block 0 and steps the optimizer, over this
+ * worker's share of the parameters. */
+static void *
+update_worker(void *arg)
+{
+    struct train_worker *tw = arg;
+    struct trainer *t = tw->t;
+    size_t n = t->m->arch.n_params;
+    size_t lo = n * (size_t)tw->index / (size_t)t->n_threads;
+    size_t hi = n * (size_t)(tw->index + 1) / (size_t)t->n_threads;
+
+    for (int c = 1; c < t->n_chunks; c++) {
+        const float *g = t->grads + (size_t)c * n;
+
+        for (size_t j = lo; j < hi; j++)
+            t->grads[j] += g[j];
+    }
+    sgd_step_range(t->m->params, t->velocity, t->grads, &t->m->arch,
+                   t->hyper->lr, t->hyper->momentum, t->hyper->decay, lo,
+                   hi);
     return NULL;
 }
 
@@ -76,31 +120,21 @@ double
 trainer_step(struct trainer *t, const uint8_t *pixels, const uint8_t *labels,
              int B, uint64_t step, const struct train_hyper *h, int *correct)
 {
-    size_t n_params = t->m->arch.n_params;
-    float *sum = t->workers[0].grads;
     double loss = 0.0;
+    int T;
 
-    for (int i = 0; i < t->n_threads; i++) {
-        struct train_worker *tw = &t->workers[i];
-
-        tw->first = (int)((long long)B * i / t->n_threads);
-        tw->n = (int)((long long)B * (i + 1) / t->n_threads) - tw->first;
-        tw->pixels = pixels + (size_t)tw->first * NET_IN_PIXELS;
-        tw->labels = labels + tw->first;
-        tw->batch = B, tw->seed = h->seed, tw->step = step;
-    }
-    threads_run(train_worker_run, t->workers, sizeof *t->workers,
+    t->pixels = pixels, t->labels = labels, t->batch = B;
+    t->step = step, t->hyper = h;
+    t->n_chunks = (B + t->chunk - 1) / t->chunk;
+    atomic_store(&t->next_chunk, 0);
+    T = t->n_threads < t->n_chunks ? t->n_threads : t->n_chunks;
+    threads_run(gradient_worker, t->workers, sizeof *t->workers, T);
+    threads_run(update_worker, t->workers, sizeof *t->workers,
                 t->n_threads);
-    /* Reduce in thread order: the sum's rounding is then fixed by the
-     * thread count alone, never by which thread finished first. */
     *correct = 0;
-    for (int i = 0; i < t->n_threads; i++) {
-        loss += t->workers[i].loss;
-        *correct += t->workers[i].correct;
-        for (size_t j = 0; i > 0 && j < n_params; j++)
-            sum[j] += t->workers[i].grads[j];
+    for (int c = 0; c < t->n_chunks; c++) {
+        loss += t->chunk_loss[c];
+        *correct += t->chunk_correct[c];
     }
-    sgd_step(t->m->params, t->velocity, sum, &t->m->arch, h->lr,
-             h->momentum, h->decay);
     return loss;
 }

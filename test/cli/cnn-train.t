@@ -41,7 +41,13 @@ for i in 1 2; do
         --epochs 2 --augment --seed 7 --threads 2 --checkpoint-path "$T/d$i.model" \
         > /dev/null 2>&1
 done
-cmp -s "$T/d1.model" "$T/d2.model"; ok $? "same seed, same threads: identical model bytes"
+cmp -s "$T/d1.model" "$T/d2.model"; ok $? "same seed: identical model bytes"
+cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
+    --epochs 2 --augment --seed 7 --threads 1 --checkpoint-path "$T/d4.model" > /dev/null 2>&1
+cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
+    --epochs 2 --augment --seed 7 --threads 3 --checkpoint-path "$T/d5.model" > /dev/null 2>&1
+cmp -s "$T/d1.model" "$T/d4.model" && cmp -s "$T/d1.model" "$T/d5.model"
+ok $? "1, 2 or 3 threads: identical model bytes"
 cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
     --epochs 2 --augment --seed 8 --threads 2 --checkpoint-path "$T/d3.model" > /dev/null 2>&1
 cmp -s "$T/d1.model" "$T/d3.model"; ok $(( ! $? )) "another seed: another model"
