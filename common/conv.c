@@ -6,10 +6,22 @@
 
 #include "gemm.h"
 
+/* The filter at output column ow covers input columns ow - pad + kw;
+ * [*kw0, *kw1) are the kw whose column lies inside the image. */
+static void
+kw_range(int *kw0, int *kw1, int ow, const struct conv_shape *s)
+{
+    int first = ow - s->pad;
+
+    *kw0 = first < 0 ? -first : 0;
+    *kw1 = first + s->K > s->W ? s->W - first : s->K;
+}
+
 /* col (r1 - r0, D) = rows r0 .. r1 of the whole batch unrolled: row r
  * is image r / P, output position r % P, and holds the D inputs under the
- * filter there. Channels last makes each (kh, kw) step one contiguous
- * run of C floats. */
+ * filter there, in (kh, kw, c) order. Channels last makes the inputs of
+ * one filter row (kh) a single run of K * C floats in x, so a row of col
+ * is K copies, trimmed where the filter hangs over the image's edge. */
 static void
 im2col_rows(float *col, const float *x, size_t r0, size_t r1,
             const struct conv_shape *s)
@@ -20,22 +32,23 @@ im2col_rows(float *col, const float *x, size_t r0, size_t r1,
         int p = (int)(r % (size_t)P), oh = p / s->OW, ow = p % s->OW;
         const float *xn = x + r / (size_t)P * s->H * s->W * C;
         float *row = col + (r - r0) * D;
+        int kw0, kw1;
 
+        kw_range(&kw0, &kw1, ow, s);
         for (int kh = 0; kh < K; kh++) {
-            int ih = oh + kh - s->pad;
+            int ih = oh + kh - s->pad, inside = ih >= 0 && ih < s->H;
+            int lo = inside ? kw0 * C : K * C, hi = inside ? kw1 * C : K * C;
+            float *dst = row + kh * K * C;
+            /* x at (ih, ow - pad + kw0): the first input under the filter */
+            const float *src = inside ? xn + ((size_t)ih * s->W + ow - s->pad
+                                              + kw0) * C : xn;
 
-            for (int kw = 0; kw < K; kw++) {
-                int iw = ow + kw - s->pad;
-                float *dst = row + (kh * K + kw) * C;
-                const float *src = xn + ((size_t)ih * s->W + iw) * C;
-
-                if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
-                    for (int c = 0; c < C; c++)
-                        dst[c] = 0.0f;
-                else
-                    for (int c = 0; c < C; c++)
-                        dst[c] = src[c];
-            }
+            for (int j = 0; j < lo; j++)
+                dst[j] = 0.0f;
+            for (int j = lo; j < hi; j++)
+                dst[j] = src[j - lo];
+            for (int j = hi; j < K * C; j++)
+                dst[j] = 0.0f;
         }
     }
 }
@@ -51,20 +64,19 @@ col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
         int p = (int)(r % (size_t)P), oh = p / s->OW, ow = p % s->OW;
         float *dxn = dx + r / (size_t)P * s->H * s->W * C;
         const float *row = dcol + (r - r0) * D;
+        int kw0, kw1;
 
+        kw_range(&kw0, &kw1, ow, s);
         for (int kh = 0; kh < K; kh++) {
             int ih = oh + kh - s->pad;
 
-            for (int kw = 0; kw < K; kw++) {
-                int iw = ow + kw - s->pad;
-                const float *src = row + (kh * K + kw) * C;
-                float *dst = dxn + ((size_t)ih * s->W + iw) * C;
+            if (ih < 0 || ih >= s->H)
+                continue;
+            const float *src = row + (kh * K + kw0) * C;
+            float *dst = dxn + ((size_t)ih * s->W + ow - s->pad + kw0) * C;
 
-                if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
-                    continue;
-                for (int c = 0; c < C; c++)
-                    dst[c] += src[c];
-            }
+            for (int j = 0; j < (kw1 - kw0) * C; j++)
+                dst[j] += src[j];
         }
     }
 }

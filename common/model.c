@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +103,8 @@ header_line(const unsigned char *buf, size_t len, size_t *pos,
             return -1;
         v = v * 10 + (unsigned)(buf[i] - '0');
     }
+    while (i < len && buf[i] == ' ')        /* alignment padding */
+        i++;
     if (digits == 0 || i >= len || buf[i] != '\n')
         return -1;
     *pos = i + 1;
@@ -226,10 +229,83 @@ model_load(struct model *m, FILE *fp, char *err)
     return 0;
 }
 
+/* Checks the weights of a mapped file (header already parsed, pos bytes
+ * long) and points m->params at them, or at a copy if they are not
+ * aligned or not little-endian. */
+static int
+use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
+            char *err)
+{
+    size_t n = m->arch.n_params;
+    char hex[17];
+
+    if (len - pos < n * 4 + TAIL_LEN) {
+        snprintf(err, ERRLEN, "truncated: %zu bytes after the header, "
+                 "expected %zu", len - pos, n * 4 + TAIL_LEN);
+        return -1;
+    }
+    if (len - pos > n * 4 + TAIL_LEN) {
+        snprintf(err, ERRLEN, "trailing data after the checksum");
+        return -1;
+    }
+    m->checksum = file_checksum(map, pos, (const float *)(map + pos), n);
+    snprintf(hex, sizeof hex, "%016" PRIx64, m->checksum);
+    if (memcmp(map + pos + n * 4, "checksum ", 9) != 0 ||
+        memcmp(map + pos + n * 4 + 9, hex, 16) != 0 || map[len - 1] != '\n') {
+        snprintf(err, ERRLEN, "checksum mismatch: the file is corrupted");
+        return -1;
+    }
+    if (pos % sizeof(float) == 0 && little_endian()) {
+        m->params = (float *)(map + pos);
+    } else {
+        m->params = xmalloc_array(n, sizeof(float));
+        memcpy(m->params, map + pos, n * 4);
+        swap_if_big_endian(m->params, n);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(m->params[i])) {
+            snprintf(err, ERRLEN, "parameter %zu is not a finite number", i);
+            return -1;
+        }
+    memcpy(m->id, hex, MODEL_ID_LEN);
+    m->id[MODEL_ID_LEN] = '\0';
+    return 0;
+}
+
+/* model_load on a mapping of the regular file fd of len bytes. */
+static int
+load_mapped(struct model *m, int fd, size_t len, char *err)
+{
+    unsigned char *map;
+    int pos;
+
+    memset(m, 0, sizeof *m);
+    map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+        snprintf(err, ERRLEN, "cannot map the file: %s", strerror(errno));
+        return -1;
+    }
+    pos = parse_model(m, map, len < HEAD_MAX ? len : HEAD_MAX, err);
+    if (pos < 0 || use_mapping(m, map, len, (size_t)pos, err) != 0) {
+        if ((unsigned char *)m->params != map + (pos < 0 ? 0 : pos))
+            free(m->params);
+        munmap(map, len);
+        memset(m, 0, sizeof *m);
+        return -1;
+    }
+    if ((unsigned char *)m->params == map + pos) {
+        m->map = map, m->map_len = len;
+    } else {
+        munmap(map, len);
+    }
+    return 0;
+}
+
 int
 model_load_path(struct model *m, const char *path, char *err)
 {
     char why[ERRLEN];
+    struct stat st;
     FILE *fp = fopen(path, "rb");
     int rc;
 
@@ -237,7 +313,12 @@ model_load_path(struct model *m, const char *path, char *err)
         snprintf(err, ERRLEN, "%.150s: %s", path, strerror(errno));
         return -1;
     }
-    rc = model_load(m, fp, why);
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size > 0 && (uint64_t)st.st_size <= (uint64_t)ARCH_MAX_PARAMS
+        * 4 + HEAD_MAX + TAIL_LEN)
+        rc = load_mapped(m, fileno(fp), (size_t)st.st_size, why);
+    else
+        rc = model_load(m, fp, why);
     fclose(fp);
     if (rc != 0)
         snprintf(err, ERRLEN, "%.100s: %.150s", path, why);
@@ -258,8 +339,12 @@ serialise(struct model *m, size_t *len)
 {
     char text[ARCH_MAX_TEXT], head[HEAD_MAX];
     size_t tl = arch_format(text, sizeof text, &m->arch), n = m->arch.n_params;
-    int hl = snprintf(head, sizeof head, MAGIC " %d\narch %zu\n%sparams %zu\n",
+    int hl = snprintf(head, sizeof head, MAGIC " %d\narch %zu\n%sparams %zu",
                       MODEL_VERSION, tl, text, n);
+
+    while ((hl + 1) % 64 != 0)          /* weights 64-byte aligned */
+        head[hl++] = ' ';
+    head[hl++] = '\n';
     unsigned char *buf = xmalloc((size_t)hl + n * 4 + TAIL_LEN + 1);
     float *w = (float *)xmalloc_array(n, sizeof(float));
 
@@ -332,6 +417,9 @@ model_save(struct model *m, const char *path, char *err)
 void
 model_free(struct model *m)
 {
-    free(m->params);
+    if (m->map != NULL)
+        munmap(m->map, m->map_len);
+    else
+        free(m->params);
     memset(m, 0, sizeof *m);
 }

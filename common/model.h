@@ -2,7 +2,9 @@
  *
  *     digits-model 1\n                    format name and version
  *     arch BYTES\n                        then the canonical spec text
- *     params COUNT\n                      then COUNT float32, little-endian
+ *     params COUNT\n                      (padded with blanks so the weights
+ *                                         start at a multiple of 64 bytes)
+ *                                         then COUNT float32, little-endian
  *     checksum HEX16\n                    64-bit checksum of every byte before
  *                                         it (see checksum() in model.c)
  *
@@ -28,12 +30,17 @@ struct model {
     float *params;              /* arch.n_params floats */
     uint64_t checksum;
     char id[MODEL_ID_LEN + 1];
+    void *map;                  /* the mapped file params point into, */
+    size_t map_len;             /* or NULL if params were allocated */
 };
 
 /* Reads a model file. Returns 0, or -1 with a one-line reason in err
  * (ERRLEN bytes, owned by the caller); on -1 nothing needs freeing. */
 int model_load(struct model *m, FILE *fp, char *err);
-/* model_load on a named file. */
+/* model_load on a named file. A regular file is mapped into memory
+ * (copy-on-write) and the weights used where they lie: loading costs a
+ * few page faults instead of a copy, which is most of what starting
+ * cnn-infer for one image would otherwise spend. */
 int model_load_path(struct model *m, const char *path, char *err);
 
 /* Makes m hold arch a with zeroed parameters (exits 2 on no memory). */

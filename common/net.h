@@ -30,12 +30,15 @@ struct net_work {
                                            i's output, (max_n, n_out); a
                                            ReLU or dropout layer works in
                                            place, in its input's buffer */
-    float *dact[ARCH_MAX_LAYERS + 1];   /* their gradients (training) */
+    float *dact[ARCH_MAX_LAYERS + 1];   /* their gradients (training;
+                                           none for the input) */
     int32_t *arg[ARCH_MAX_LAYERS];      /* maxpool argmax */
     float *mask[ARCH_MAX_LAYERS];       /* dropout masks (training) */
     float *prob;                        /* (max_n, 10) softmax output */
     float *col, *dcol;                  /* conv unroll scratch */
     float *ws;                          /* gemm workspace */
+    void *arena;                        /* all of the above, one block */
+    size_t arena_len;
 };
 
 /* Allocates buffers for up to max_n images (exits 2 if out of memory);

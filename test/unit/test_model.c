@@ -66,14 +66,26 @@ main(void)
        memcmp(back.params, m.params, a.n_params * 4) == 0 &&
        strcmp(back.id, m.id) == 0 && strlen(m.id) == MODEL_ID_LEN,
        "load gives every parameter back, same id %s", m.id);
+    FILE *fp = fopen(path, "rb");
+    struct model viafile;
+    ok(fp != NULL && model_load(&viafile, fp, err) == 0 &&
+       memcmp(viafile.params, m.params, a.n_params * 4) == 0 &&
+       strcmp(viafile.id, m.id) == 0, "model_load from a stream: the same");
+    if (fp != NULL)
+        fclose(fp);
+    model_free(&viafile);
     size_t n = read_all(path, buf, sizeof buf);
     char text[ARCH_MAX_TEXT], head[ARCH_MAX_TEXT + 64];
     size_t tl = arch_format(text, sizeof text, &a);
     int hl = snprintf(head, sizeof head, "digits-model 1\narch %zu\n%s"
-                      "params %zu\n", tl, text, a.n_params);
+                      "params %zu", tl, text, a.n_params);
+    while ((hl + 1) % 64 != 0)
+        head[hl++] = ' ';
+    head[hl++] = '\n';
     ok(n == (size_t)hl + a.n_params * 4 + 26 && memcmp(buf, head, hl) == 0 &&
        memcmp(buf + n - 26, "checksum ", 9) == 0 && buf[n - 1] == '\n',
-       "file layout: text header, %zu float32, checksum line", a.n_params);
+       "file layout: text header padded to 64 bytes, %zu float32, "
+       "checksum line", a.n_params);
     model_free(&back);
     model_free(&back);
     ok(back.params == NULL, "model_free twice is safe");
