@@ -9,14 +9,15 @@ LDFLAGS  ?=
 LDLIBS    = -lnetpbm -lm -lpthread
 PREFIX   ?= /usr/local
 
-PROGS = idx2pgm cnn-train cnn-infer confmat
+PROGS = idx2pgm cnn-train cnn-infer confmat preproc
 COMMON = util rng gemm arch conv pool dense act loss net model threads \
-         optim infer augment train pgmio dataset progress idx confusion glyph
+         optim infer augment train pgmio dataset progress idx confusion glyph preproc
 UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 
 COMMON_OBJ = $(COMMON:%=build/common/%.o)
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
+TOOLS = build/test/mkimage
 
 all: $(BIN)
 
@@ -36,6 +37,10 @@ build/test/%.o: test/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(DIGITS_CFLAGS) -Itest $(CFLAGS) -c -o $@ $<
 
+build/test/%.o: test/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(DIGITS_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 build/test/%: build/test/%.o $(COMMON_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -43,7 +48,7 @@ deps:
 	scripts/deps
 
 check: deps
-	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) all $(UNIT_BIN) $(TOOLS)
 	scripts/fetch-mnist
 	prove -e '' $(UNIT_BIN) test/cli/*.t
 
@@ -72,6 +77,7 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps check train evaluate bench serve install clean
-.SECONDARY: $(COMMON_OBJ) $(UNIT_BIN:%=%.o) $(PROGS:%=build/cmd/%.o)
+.SECONDARY: $(COMMON_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
+            $(PROGS:%=build/cmd/%.o)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -7,6 +7,7 @@
 #include "pgmio.h"
 
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netpbm/pam.h>
@@ -58,12 +59,17 @@ read_raster(uint8_t *pix, struct pam *pam, tuple *row)
     }
 }
 
-int
-pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp, char *err)
+/* The body of pgmio_read and pgmio_read_alloc: with pix NULL, the
+ * raster goes into a new buffer at *out (only once the header has passed
+ * the size check). */
+static int
+read_image(uint8_t *pix, uint8_t **out, size_t cap, int *w, int *h,
+           FILE *fp, char *err)
 {
     jmp_buf jb, *old;
     struct pam pam;
     tuple *volatile row = NULL;
+    uint8_t *volatile mine = NULL;
     int eof;
 
     last_netpbm_error[0] = '\0';
@@ -72,6 +78,7 @@ pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp, char *err)
         pm_setjmpbuf(old);
         if (row != NULL)
             pnm_freepamrow(row);
+        free(mine);
         snprintf(err, ERRLEN, "%s", last_netpbm_error[0] ? last_netpbm_error
                  : "malformed image");
         return -1;
@@ -96,12 +103,30 @@ pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp, char *err)
         *w = pam.width, *h = pam.height;
         return pam.depth < 1 || pam.depth > 4 ? -1 : -2;
     }
+    if (pix == NULL)
+        mine = xmalloc((size_t)pam.width * pam.height);
     row = pnm_allocpamrow(&pam);
-    read_raster(pix, &pam, row);
+    read_raster(pix != NULL ? pix : mine, &pam, row);
     pnm_freepamrow(row);
     pm_setjmpbuf(old);
     *w = pam.width, *h = pam.height;
+    if (out != NULL)
+        *out = mine;
     return 1;
+}
+
+int
+pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp, char *err)
+{
+    return read_image(pix, NULL, cap, w, h, fp, err);
+}
+
+int
+pgmio_read_alloc(uint8_t **pix, size_t max_pixels, int *w, int *h,
+                 FILE *fp, char *err)
+{
+    *pix = NULL;
+    return read_image(NULL, pix, max_pixels, w, h, fp, err);
 }
 
 /* Written directly: a P5 header is one line of text, and libnetpbm's

@@ -24,6 +24,12 @@ void pgmio_init(void);
 int pgmio_read(uint8_t *pix, size_t cap, int *w, int *h, FILE *fp,
                char *err);
 
+/* pgmio_read into a new buffer of exactly *w x *h bytes at *pix (free()
+ * it), allocated only after the header has passed the max_pixels check.
+ * Returns as pgmio_read; *pix is NULL unless 1 is returned. */
+int pgmio_read_alloc(uint8_t **pix, size_t max_pixels, int *w, int *h,
+                     FILE *fp, char *err);
+
 /* Writes one raw PGM (P5, maxval 255). Returns 0, or -1 on a write
  * error (errno set). */
 int pgmio_write(FILE *fp, const uint8_t *pix, int w, int h);

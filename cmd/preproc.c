@@ -1,0 +1,127 @@
+/* preproc - turn photographed, scanned or drawn digits (any PNM image,
+ * any size) into the 28x28 white-on-black images cnn-infer reads, made
+ * the way MNIST was made. The method is in common/preproc.c; this file
+ * reads the stream, writes the results and names the image at fault. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <netpbm/pam.h>
+
+#include "pgmio.h"
+#include "preproc.h"
+#include "util.h"
+
+#define DEFAULT_MAX_PIXELS 25000000
+
+static _Noreturn void
+usage(FILE *fp, int status)
+{
+    fprintf(fp, "usage: %s [--polarity auto|dark-ink|light-ink] "
+            "[--max-pixels N] [--dump-dir DIR] [FILE]\n", progname());
+    if (fp == stdout)
+        fputs("Make each image of a PNM stream a 28x28 MNIST-like digit.\n"
+              "  --polarity P    auto (default): decide from the paper;\n"
+              "                  dark-ink or light-ink to force it\n"
+              "  --max-pixels N  refuse larger images (default 25000000)\n"
+              "  --dump-dir DIR  also write each image's intermediate steps\n"
+              "                  there: N-ink.pgm and N-crop.pgm\n"
+              "  --help          show this help\n"
+              "FILE defaults to standard input.\n", fp);
+    exit(status);
+}
+
+static void
+write_pgm(const char *path, const uint8_t *pix, int w, int h)
+{
+    FILE *fp = fopen(path, "wb");
+
+    if (fp == NULL || pgmio_write(fp, pix, w, h) != 0 || fclose(fp) != 0)
+        fatal(2, "%s: %s", path, strerror(errno));
+}
+
+static void
+dump_steps(const char *dir, size_t index, const struct preproc_dump *d)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/%zu-ink.pgm", dir, index);
+    write_pgm(path, d->ink, d->ink_w, d->ink_h);
+    snprintf(path, sizeof path, "%s/%zu-crop.pgm", dir, index);
+    write_pgm(path, d->crop, d->crop_w, d->crop_h);
+}
+
+static enum preproc_polarity
+parse_polarity(const char *s)
+{
+    if (strcmp(s, "auto") == 0)
+        return POLARITY_AUTO;
+    if (strcmp(s, "dark-ink") == 0)
+        return POLARITY_DARK_INK;
+    if (strcmp(s, "light-ink") == 0)
+        return POLARITY_LIGHT_INK;
+    fatal(1, "--polarity: '%s' is not auto, dark-ink or light-ink", s);
+}
+
+int
+main(int argc, char *argv[])
+{
+    static const struct option lo[] = {
+        { "polarity", 1, NULL, 'p' }, { "max-pixels", 1, NULL, 'm' },
+        { "dump-dir", 1, NULL, 'd' }, { "help", 0, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    enum preproc_polarity pol = POLARITY_AUTO;
+    size_t max_pixels = DEFAULT_MAX_PIXELS, index = 0;
+    const char *dump_dir = NULL, *name = "stdin";
+    uint8_t out[PREPROC_SIDE * PREPROC_SIDE], *pix;
+    char err[ERRLEN];
+    FILE *fp = stdin;
+    int c, w, h, rc;
+
+    set_progname(argv[0]);
+    pm_init(progname(), 0);
+    pgmio_init();
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'p': pol = parse_polarity(optarg); break;
+        case 'm': max_pixels = parse_count(optarg, 1, (size_t)1 << 31,
+                                           "--max-pixels"); break;
+        case 'd': dump_dir = optarg; break;
+        case 'h': usage(stdout, 0);
+        default:  usage(stderr, 1);
+        }
+    }
+    if (argc - optind > 1)
+        usage(stderr, 1);
+    if (argc - optind == 1 && (fp = fopen(name = argv[optind], "rb")) == NULL)
+        fatal(1, "%s: %s", name, strerror(errno));
+    if (dump_dir != NULL && mkdir(dump_dir, 0777) != 0 && errno != EEXIST)
+        fatal(2, "%s: %s", dump_dir, strerror(errno));
+    while ((rc = pgmio_read_alloc(&pix, max_pixels, &w, &h, fp, err)) == 1) {
+        struct preproc_dump d = { 0 };
+
+        index++;
+        if (preproc_image(out, pix, w, h, pol, dump_dir ? &d : NULL, err))
+            fatal(1, "%s: image %zu: %s", name, index, err);
+        free(pix);
+        if (dump_dir != NULL)
+            dump_steps(dump_dir, index, &d);
+        preproc_dump_free(&d);
+        if (pgmio_write(stdout, out, PREPROC_SIDE, PREPROC_SIDE) != 0)
+            fatal(2, "write error: %s", strerror(errno));
+    }
+    if (rc == -2)
+        fatal(1, "%s: image %zu: %dx%d is more than %zu pixels "
+              "(--max-pixels)", name, index + 1, w, h, max_pixels);
+    if (rc < 0)
+        fatal(1, "%s: image %zu: %s", name, index + 1, err);
+    if (index == 0)
+        fatal(1, "%s: no image", name);
+    finish_stdout();
+    return 0;
+}

@@ -1,0 +1,221 @@
+/* mkimage - test inputs for preproc, drawn here so no binary image is
+ * committed:
+ *
+ *   mkimage shape KIND W H X Y SIZE dark|light
+ *       one W x H image with a shape of SIZE px whose bounding box has
+ *       its top left corner at (X, Y): KIND is rect (SIZE x SIZE/2,
+ *       filled), ring (outer diameter SIZE, width SIZE/8) or line (a
+ *       diagonal SIZE x SIZE, 3 px wide); dark ink on light paper or
+ *       light ink on dark;
+ *   mkimage photo [--thin] SEED < digits.pgm > photos.pgm
+ *       each 28x28 digit made into a "photo": enlarged 4-10x, dark ink
+ *       on uneven grey paper (200-240 with a slope), placed off-centre
+ *       on a canvas of 100-600 px, blurred a little, with noise; --thin
+ *       first erodes the enlarged ink to strokes 1-2 px wide. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netpbm/pam.h>
+
+#include "pgmio.h"
+#include "rng.h"
+#include "util.h"
+
+static int
+in_shape(const char *kind, int x, int y, int size)
+{
+    double c = (size - 1) / 2.0, r = hypot(x - c, y - c);
+
+    if (strcmp(kind, "rect") == 0)
+        return x >= 0 && x < size && y >= 0 && y < size / 2;
+    if (strcmp(kind, "ring") == 0)
+        return r <= size / 2.0 && r >= size / 2.0 - size / 8.0;
+    if (strcmp(kind, "line") == 0)
+        return x >= 0 && y >= 0 && x < size && y < size && abs(x - y) <= 1;
+    fatal(1, "unknown shape %s", kind);
+}
+
+static int
+shape(char **a)
+{
+    int w = atoi(a[1]), h = atoi(a[2]), x0 = atoi(a[3]), y0 = atoi(a[4]);
+    int size = atoi(a[5]), dark = strcmp(a[6], "dark") == 0;
+    uint8_t *img = xmalloc((size_t)w * h);
+
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int ink = in_shape(a[0], x - x0, y - y0, size);
+
+            img[(size_t)y * w + x] = (uint8_t)(ink == dark ? 0 : 255);
+        }
+    if (pgmio_write(stdout, img, w, h) != 0)
+        fatal(2, "write error");
+    free(img);
+    return 0;
+}
+
+/* Bilinear sample of the 28x28 digit d at (y, x), 0 outside. */
+static double
+bilinear(const uint8_t *d, double y, double x)
+{
+    int y0 = (int)floor(y), x0 = (int)floor(x);
+    double fy = y - y0, fx = x - x0, v = 0;
+
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            if (y0 + i >= 0 && y0 + i < 28 && x0 + j >= 0 && x0 + j < 28)
+                v += (i ? fy : 1 - fy) * (j ? fx : 1 - fx) *
+                     d[(y0 + i) * 28 + x0 + j];
+    return v;
+}
+
+/* Zhang-Suen: may (x, y) go in this sub-iteration? Its 8 neighbours
+ * p2..p9 clockwise from north; it must have 2-6 ink neighbours, one
+ * 0->1 transition around it, and (by pass) an open side. */
+static int
+removable(const uint8_t *ink, int S, int x, int y, int pass)
+{
+    int p[8] = { ink[(y - 1) * S + x], ink[(y - 1) * S + x + 1],
+                 ink[y * S + x + 1], ink[(y + 1) * S + x + 1],
+                 ink[(y + 1) * S + x], ink[(y + 1) * S + x - 1],
+                 ink[y * S + x - 1], ink[(y - 1) * S + x - 1] };
+    int n = 0, t = 0;
+
+    for (int i = 0; i < 8; i++) {
+        n += p[i];
+        t += !p[i] && p[(i + 1) % 8];
+    }
+    if (n < 2 || n > 6 || t != 1)
+        return 0;
+    if (pass == 0)
+        return !(p[0] && p[2] && p[4]) && !(p[2] && p[4] && p[6]);
+    return !(p[0] && p[2] && p[6]) && !(p[0] && p[4] && p[6]);
+}
+
+/* The digit enlarged s times (S = 28 s square), ink 0-255. */
+static double *
+enlarge(const uint8_t *d, int s, int thin)
+{
+    int S = 28 * s;
+    double *big = xcalloc((size_t)S * S, sizeof(double));
+
+    for (int y = 0; y < S; y++)
+        for (int x = 0; x < S; x++)
+            big[y * S + x] = bilinear(d, (y + 0.5) / s - 0.5, (x + 0.5) / s
+                                    - 0.5);
+    if (!thin)
+        return big;
+    /* Thin the binary ink to its 1 px skeleton (Zhang and Suen's two
+     * sub-iterations, repeated until nothing changes), then, on half the
+     * digits, thicken to 2 px: strokes a pixel or two wide. */
+    uint8_t *ink = xmalloc((size_t)S * S), *del = xmalloc((size_t)S * S);
+    for (int i = 0; i < S * S; i++)
+        ink[i] = big[i] > 100;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            memset(del, 0, (size_t)S * S);
+            for (int y = 1; y < S - 1; y++)
+                for (int x = 1; x < S - 1; x++)
+                    del[y * S + x] = ink[y * S + x] &&
+                                     removable(ink, S, x, y, pass);
+            for (int i = 0; i < S * S; i++)
+                if (del[i])
+                    ink[i] = 0, changed = 1;
+        }
+    }
+    for (int i = 0; i < S * S; i++)
+        big[i] = ink[i] || (thin > 1 && i % S + 1 < S && ink[i + 1]) ? 255
+                                                                   : 0;
+    free(ink), free(del);
+    return big;
+}
+
+/* One photo of digit d into a new canvas (*w x *h). */
+static uint8_t *
+photo(const uint8_t *d, struct rng *r, int thin, int *w, int *h)
+{
+    int s = 4 + (int)rng_below(r, 7), S = 28 * s;
+    int W = S + 20 + (int)rng_below(r, (uint32_t)(600 - S - 19));
+    int H = S + 20 + (int)rng_below(r, (uint32_t)(600 - S - 19));
+    int ox = (int)rng_below(r, (uint32_t)(W - S)), oy = (int)rng_below(r,
+                                                   (uint32_t)(H - S));
+    double paper = 200 + 40 * rng_uniform(r), ink = 20 + 40 * rng_uniform(r);
+    double gx = (rng_uniform(r) - 0.5) * 30 / W, gy = (rng_uniform(r) - 0.5)
+                                                     * 30 / H;
+    double *big = enlarge(d, s, thin ? 1 + (int)rng_below(r, 2) : 0);
+    double *c = xmalloc_array((size_t)W * H, 8);
+    uint8_t *out = xmalloc((size_t)W * H);
+
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            double p = paper + gx * (x - W / 2.0) + gy * (y - H / 2.0);
+            int in = x >= ox && x < ox + S && y >= oy && y < oy + S;
+            double v = in ? big[(y - oy) * S + x - ox] / 255.0 : 0;
+
+            c[(size_t)y * W + x] = p * (1 - v) + ink * v;
+        }
+    for (int y = 0; y < H; y++)             /* 3x3 box blur, and noise */
+        for (int x = 0; x < W; x++) {
+            double sum = 0;
+            int n = 0;
+
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                    if (y + dy >= 0 && y + dy < H && x + dx >= 0 &&
+                        x + dx < W)
+                        sum += c[(size_t)(y + dy) * W + x + dx], n++;
+            double v = sum / n + 4 * rng_normal(r);
+            out[(size_t)y * W + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255
+                                               : v + 0.5);
+        }
+    free(big), free(c);
+    *w = W, *h = H;
+    return out;
+}
+
+static int
+photos(int thin, unsigned long seed)
+{
+    uint8_t d[784];
+    char err[ERRLEN];
+    int w, h, rc;
+    size_t i = 0;
+
+    while ((rc = pgmio_read(d, sizeof d, &w, &h, stdin, err)) == 1) {
+        struct rng r;
+        int W, H;
+
+        if (w != 28 || h != 28)
+            fatal(1, "image %zu is not 28x28", i + 1);
+        rng_init(&r, seed, i++, 0, 0);
+        uint8_t *img = photo(d, &r, thin, &W, &H);
+        if (pgmio_write(stdout, img, W, H) != 0)
+            fatal(2, "write error");
+        free(img);
+    }
+    if (rc != 0)
+        fatal(1, "image %zu: %s", i + 1, err);
+    return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    set_progname(argv[0]);
+    pm_init(progname(), 0);
+    pgmio_init();
+    if (argc == 9 && strcmp(argv[1], "shape") == 0)
+        return shape(argv + 2);
+    if (argc == 3 && strcmp(argv[1], "photo") == 0)
+        return photos(0, strtoul(argv[2], NULL, 10));
+    if (argc == 4 && strcmp(argv[1], "photo") == 0 &&
+        strcmp(argv[2], "--thin") == 0)
+        return photos(1, strtoul(argv[3], NULL, 10));
+    fprintf(stderr, "usage: mkimage shape KIND W H X Y SIZE dark|light\n"
+            "       mkimage photo [--thin] SEED < digits.pgm\n");
+    return 1;
+}
