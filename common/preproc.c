@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-#define MAX_WORK 1024           /* larger inputs are block-averaged first */
+#define MAX_WORK 512            /* larger inputs are block-averaged first */
 #define MID 80                  /* working size after the crop */
 #define BOX 20                  /* the digit's longer side in the output */
 #define INK_FRACTION 0.3f       /* of the brightest ink: surely ink */
@@ -58,12 +58,16 @@ paper_is_light(const struct img *g)
     int t = g->w < g->h ? g->w / 50 : g->h / 50;
 
     t = t < 1 ? 1 : t;
-    for (int y = 0; y < g->h; y++)
-        for (int x = 0; x < g->w; x++)
-            if (x < t || y < t || x >= g->w - t || y >= g->h - t) {
-                hist[(int)g->v[(size_t)y * g->w + x]]++;
-                n++;
-            }
+    for (int y = 0; y < g->h; y++) {
+        int inner = y >= t && y < g->h - t;     /* only the side bands */
+
+        for (int x = 0; x < g->w; x++) {
+            if (inner && x == t)
+                x = g->w - t > t ? g->w - t : t;
+            hist[(int)g->v[(size_t)y * g->w + x]]++;
+            n++;
+        }
+    }
     return hist_quantile(hist, n, 0.5) > 127;
 }
 
@@ -75,16 +79,31 @@ load_working(const uint8_t *in, int w, int h, enum preproc_polarity pol)
     int k = ((w > h ? w : h) + MAX_WORK - 1) / MAX_WORK;
     struct img g = img_new((w + k - 1) / k, (h + k - 1) / k);
 
-    for (int y = 0; y < g.h; y++)
-        for (int x = 0; x < g.w; x++) {
-            double sum = 0.0;
-            int n = 0;
+    uint32_t *sum = xcalloc((size_t)g.w, sizeof(uint32_t));
 
-            for (int dy = 0; dy < k && y * k + dy < h; dy++)
-                for (int dx = 0; dx < k && x * k + dx < w; dx++, n++)
-                    sum += in[(size_t)(y * k + dy) * w + x * k + dx];
-            g.v[(size_t)y * g.w + x] = (float)(sum / n);
+    for (int y = 0; y < h; y++) {               /* k x k block means */
+        const uint8_t *row = in + (size_t)y * w;
+
+        for (int xo = 0; xo < g.w; xo++) {
+            uint32_t s = 0;
+
+            for (int x = xo * k; x < xo * k + k && x < w; x++)
+                s += row[x];
+            sum[xo] += s;
         }
+        if (y % k == k - 1 || y == h - 1) {
+            float *out = g.v + (size_t)(y / k) * g.w;
+            int rows = y % k + 1;
+
+            for (int xo = 0; xo < g.w; xo++) {
+                int cols = w - xo * k < k ? w - xo * k : k;
+
+                out[xo] = (float)sum[xo] / (float)(rows * cols);
+                sum[xo] = 0;
+            }
+        }
+    }
+    free(sum);
     if (pol == POLARITY_DARK_INK ||
         (pol == POLARITY_AUTO && paper_is_light(&g)))
         for (size_t i = 0; i < (size_t)g.w * g.h; i++)
@@ -104,6 +123,36 @@ block_paper(const struct img *g, int B, int bx, int by)
         for (int x = bx * B; x < (bx + 1) * B && x < g->w; x++, n++)
             hist[(int)g->v[(size_t)y * g->w + x]]++;
     return (float)hist_quantile(hist, n, 0.25);
+}
+
+static int
+cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* A block where thick strokes cover more than three quarters is not
+ * paper: paper varies smoothly, so a block far above the typical one
+ * (median + 3 median deviations, at least 16 levels) is replaced by the
+ * typical one. */
+static void
+drop_ink_blocks(float *paper, size_t n)
+{
+    float *v = xmalloc_array(n, sizeof(float));
+
+    memcpy(v, paper, n * sizeof(float));
+    qsort(v, n, sizeof(float), cmp_float);
+    float median = v[n / 2];
+    for (size_t i = 0; i < n; i++)
+        v[i] = fabsf(paper[i] - median);
+    qsort(v, n, sizeof(float), cmp_float);
+    float limit = median + (3 * v[n / 2] > 16 ? 3 * v[n / 2] : 16);
+    for (size_t i = 0; i < n; i++)
+        if (paper[i] > limit)
+            paper[i] = median;
+    free(v);
 }
 
 /* Linear interpolation weight: where c lies between block centres. */
@@ -131,25 +180,29 @@ subtract_background(struct img *g)
     for (int by = 0; by < nby; by++)
         for (int bx = 0; bx < nbx; bx++)
             paper[by * nbx + bx] = block_paper(g, B, bx, by);
+    drop_ink_blocks(paper, (size_t)nbx * nby);
+    int *xi = xmalloc_array((size_t)g->w, 2 * sizeof(int));
+    float *xt = xmalloc_array((size_t)g->w, sizeof(float));
+    for (int x = 0; x < g->w; x++)
+        between(&xi[2 * x], &xi[2 * x + 1], &xt[x], (float)x + 0.5f, B, nbx);
     for (int y = 0; y < g->h; y++) {
         int y0, y1;
         float ty;
 
         between(&y0, &y1, &ty, (float)y + 0.5f, B, nby);
+        const float *top = paper + y0 * nbx, *bot = paper + y1 * nbx;
+        float *v = g->v + (size_t)y * g->w;
         for (int x = 0; x < g->w; x++) {
-            int x0, x1;
-            float tx, *v = &g->v[(size_t)y * g->w + x];
+            int x0 = xi[2 * x], x1 = xi[2 * x + 1];
+            float tx = xt[x];
+            float t = top[x0] * (1 - tx) + top[x1] * tx;
+            float b = bot[x0] * (1 - tx) + bot[x1] * tx;
+            float d = v[x] - (t * (1 - ty) + b * ty);
 
-            between(&x0, &x1, &tx, (float)x + 0.5f, B, nbx);
-            float top = paper[y0 * nbx + x0] * (1 - tx) + paper[y0 * nbx + x1]
-                        * tx;
-            float bot = paper[y1 * nbx + x0] * (1 - tx) + paper[y1 * nbx + x1]
-                        * tx;
-            *v -= top * (1 - ty) + bot * ty;
-            *v = *v > 0 ? *v : 0;
+            v[x] = d > 0 ? d : 0;
         }
     }
-    free(paper);
+    free(paper), free(xi), free(xt);
 }
 
 /* The ink thresholds, as in edge detection's hysteresis: a piece of ink
@@ -279,13 +332,18 @@ choose_pieces(const struct comp *c, size_t k, float strong, int box[4])
  * (the anti-aliasing a threshold would cut off); stretches the ink so
  * its 95th percentile is 255. */
 static void
-keep_ink(struct img *g, const int32_t *label, const uint8_t *keep)
+keep_ink(struct img *g, const int32_t *label, const uint8_t *keep,
+         const int box[4])
 {
     size_t n = (size_t)g->w * g->h, hist[256] = { 0 }, m = 0;
     float *out = xcalloc(n, sizeof(float));
+    int x0 = box[0] > 0 ? box[0] - 1 : 0, y0 = box[1] > 0 ? box[1] - 1 : 0;
+    int x1 = box[2] + 1 < g->w ? box[2] + 1 : g->w - 1;
+    int y1 = box[3] + 1 < g->h ? box[3] + 1 : g->h - 1;
 
-    for (int y = 0; y < g->h; y++)
-        for (int x = 0; x < g->w; x++) {
+    /* Outside the kept pieces' box (and its 1 px rim) all is zero. */
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
             size_t p = (size_t)y * g->w + x;
             int near = keep[label[p]];
 
@@ -483,7 +541,7 @@ preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
         snprintf(err, ERRLEN, "no ink found");
         return -1;
     }
-    keep_ink(&g, label, keep);
+    keep_ink(&g, label, keep, box);
     free(label), free(pieces), free(keep);
     if (dump != NULL)
         dump->ink = to_bytes(&g), dump->ink_w = g.w, dump->ink_h = g.h;
