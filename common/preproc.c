@@ -455,12 +455,14 @@ normalise_strokes(struct img *g)
         }
     if (area == 0 || edge == 0)
         return;
+    /* MNIST itself has bold digits, so only real extremes are changed:
+     * hairlines grow to the usual width; blobs shrink to a bold one. */
     float width = 2.0f * (float)area / (float)edge;
     if (width < 0.75f * target)
         morph(g, (int)lroundf((target - width) / 2.0f) > 0
                  ? (int)lroundf((target - width) / 2.0f) : 1, 1);
-    else if (width > 1.5f * target)
-        morph(g, (int)lroundf((width - target) / 2.0f), 0);
+    else if (width > 2.5f * target)
+        morph(g, (int)lroundf((width - 1.8f * target) / 2.0f), 0);
 }
 
 /* out (28x28) = the small digit d placed so its centre of mass is on the

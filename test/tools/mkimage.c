@@ -115,19 +115,29 @@ enlarge(const uint8_t *d, int s, int thin)
     uint8_t *ink = xmalloc((size_t)S * S), *del = xmalloc((size_t)S * S);
     for (int i = 0; i < S * S; i++)
         ink[i] = big[i] > 100;
+    /* Only ink pixels away from the edge can go: keep a list of them. */
+    int *todo = xmalloc_array((size_t)S * S, sizeof(int)), n = 0;
+    for (int y = 1; y < S - 1; y++)
+        for (int x = 1; x < S - 1; x++)
+            if (ink[y * S + x])
+                todo[n++] = y * S + x;
     for (int changed = 1; changed;) {
         changed = 0;
         for (int pass = 0; pass < 2; pass++) {
-            memset(del, 0, (size_t)S * S);
-            for (int y = 1; y < S - 1; y++)
-                for (int x = 1; x < S - 1; x++)
-                    del[y * S + x] = ink[y * S + x] &&
-                                     removable(ink, S, x, y, pass);
-            for (int i = 0; i < S * S; i++)
-                if (del[i])
-                    ink[i] = 0, changed = 1;
+            int m = 0;
+
+            for (int i = 0; i < n; i++)
+                del[todo[i]] = (uint8_t)removable(ink, S, todo[i] % S,
+                                                  todo[i] / S, pass);
+            for (int i = 0; i < n; i++)
+                if (del[todo[i]])
+                    ink[todo[i]] = 0, changed = 1;
+                else
+                    todo[m++] = todo[i];
+            n = m;
         }
     }
+    free(todo);
     for (int i = 0; i < S * S; i++)
         big[i] = ink[i] || (thin > 1 && i % S + 1 < S && ink[i + 1]) ? 255
                                                                    : 0;
@@ -173,9 +183,12 @@ photo(const uint8_t *d, struct rng *r, int thin, int canvas, int *w, int *h)
                         x + dx < W)
                         sum += c[(size_t)(y + dy) * W + x + dx], n++;
             /* Noise of standard deviation 4: the sum of four uniform
-             * numbers is near enough to normal, and far cheaper. */
-            double u = rng_uniform(r) + rng_uniform(r) + rng_uniform(r) +
-                       rng_uniform(r) - 2.0;
+             * numbers (16 bits each of one draw) is near enough to
+             * normal, and far cheaper. */
+            uint64_t b = rng_next(r);
+            double u = ((double)(b & 0xffff) + (double)(b >> 16 & 0xffff) +
+                        (double)(b >> 32 & 0xffff) + (double)(b >> 48)) /
+                       65536.0 - 2.0;
             double v = sum / n + 4 * 1.7320508 * u;
             out[(size_t)y * W + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255
                                                : v + 0.5);
