@@ -61,7 +61,7 @@ evaluate: deps
 	scripts/evaluate
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(TOOLS)
 	scripts/bench
 
 serve: deps

@@ -84,9 +84,27 @@ same "$T/out" "$T/r8.out"; ok $? "PBM gives the PGM result (+-1)"
 run preproc --dump-dir "$T/dump" "$T/r8.pgm"
 [ -s "$T/dump/1-ink.pgm" ] && [ -s "$T/dump/1-crop.pgm" ]; ok $? "--dump-dir writes the intermediate steps"
 
+# scripts/predict: PNG, JPEG and PNM, told apart by their contents.
+mnist_test_set || exit 2
+head -c 797 "$T/test.pgm" | "$mk" photo 4 > "$T/seven.pgm"
+pnmtopng "$T/seven.pgm" > "$T/seven.png"
+pnmtojpeg "$T/seven.pgm" > "$T/seven.jpg" 2> /dev/null
+for f in seven.png seven.jpg seven.pgm; do
+    run "$top/scripts/predict" "$T/$f"
+    grep -q '^7 0\.[0-9]\{6\}$' "$T/out"; ok $? "predict $f: 7 and its probability ($(cat "$T/out"))"
+done
+cp "$T/seven.png" "$T/seven.jpg.txt"
+run "$top/scripts/predict" "$T/seven.jpg.txt"
+grep -q '^7 ' "$T/out"; ok $? "predict goes by content, not by name"
+printf 'hello' > "$T/bad"
+run "$top/scripts/predict" "$T/bad"; fails_with 1 'not a PNG, JPEG or PNM image' "predict: not an image"
+head -c 100 "$T/seven.png" > "$T/bad.png"
+run "$top/scripts/predict" "$T/bad.png"; fails_with 1 'bad.png' "predict: truncated PNG"
+"$mk" shape rect 100 100 0 0 0 dark > "$T/blank.pgm"
+run "$top/scripts/predict" "$T/blank.pgm"; fails_with 1 'no ink found' "predict: blank page"
+
 # Photos: every MNIST test digit enlarged 4-10x, dark ink on uneven
 # paper, off-centre on a canvas of 100-600 px, blurred, noisy.
-mnist_test_set || exit 2
 "$mk" photo 1 < "$T/test.pgm" | preproc | cnn-infer --model "$top/models/mnist.model" > "$T/pred"
 is "$(wc -l < "$T/pred" | tr -d ' ')" 10000 "10000 photos classified"
 acc=$(paste -d ' ' "$T/test.labels" "$T/pred" | awk '$1 == $2 { c++ } END { printf "%.4f", c / NR }')
