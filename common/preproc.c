@@ -50,12 +50,14 @@ hist_quantile(const size_t *hist, size_t n, double q)
     return 255;
 }
 
-/* Light paper (so dark ink) if the median of the outer frame is light. */
+/* Light paper (so dark ink) if the median of the outer band is light. */
 static int
 paper_is_light(const struct img *g)
 {
     size_t hist[256] = { 0 }, n = 0;
-    int t = g->w < g->h ? g->w / 50 : g->h / 50;
+    int t = g->w < g->h ? g->w / 10 : g->h / 10;   /* a tenth: wide enough
+                                                     that a scan border
+                                                     is a minority */
 
     t = t < 1 ? 1 : t;
     for (int y = 0; y < g->h; y++) {

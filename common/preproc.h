@@ -1,7 +1,7 @@
 /* preproc - turn a photo, scan or canvas drawing of one digit into the
  * 28x28 image the network expects, made the way MNIST was made:
  *
- *   1. polarity: the paper is the median of the image's outer frame; if
+ *   1. polarity: the paper is the median of the outer tenth; if
  *      it is light the image is inverted, so ink is always light;
  *   2. background: a coarse grid of block medians, interpolated, is the
  *      paper's (uneven) brightness, and is subtracted;

@@ -50,6 +50,18 @@ cmp -s "$T/a" "$T/d"; ok $? "--polarity dark-ink agrees with auto on dark ink"
 "$mk" shape ring 256 256 10 10 200 dark | preproc --polarity light-ink > "$T/e" 2> "$T/err"
 same "$T/a" "$T/e"; ok $(( ! $? )) "--polarity light-ink on dark ink gives something else"
 
+# Specks and a scan's dark border must not become ink or stretch the box.
+"$mk" shape ring 300 300 60 40 160 dark > "$T/clean.pgm"
+preproc "$T/clean.pgm" > "$T/clean.out"
+pgmmake 0 3 3 > "$T/speck.pgm"
+pnmpaste "$T/speck.pgm" 10 280 "$T/clean.pgm" | pnmpaste "$T/speck.pgm" 270 8 |
+    pnmpaste "$T/speck.pgm" 250 250 > "$T/specks.pgm"
+run preproc "$T/specks.pgm"
+same "$T/out" "$T/clean.out"; ok $? "three specks far from the digit: same output (+-1)"
+pnmpad -black -left 3 -right 3 -top 3 -bottom 3 "$T/clean.pgm" > "$T/framed.pgm"
+run preproc "$T/framed.pgm"
+same "$T/out" "$T/clean.out"; ok $? "a 3 px dark frame round the scan: same output (+-1)"
+
 # Streams: several images in order, a bad one named by its index.
 { "$mk" shape rect 100 100 10 10 50 dark; "$mk" shape ring 90 90 5 5 70 light; } > "$T/two"
 run preproc "$T/two"
