@@ -7,6 +7,7 @@
 #include "pgmio.h"
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,12 @@
 #include "util.h"
 
 static char last_netpbm_error[ERRLEN];
+
+/* How much of struct pam we use, up to and including tuple_type: what
+ * libnetpbm's PAM_STRUCT_SIZE(tuple_type) means, without its member
+ * access through a null pointer (undefined behaviour). */
+#define PAM_HEADER_SIZE (offsetof(struct pam, tuple_type) + \
+                         sizeof ((struct pam *)0)->tuple_type)
 
 static void
 keep_message(const char *msg)
@@ -122,7 +129,7 @@ read_image(uint8_t *pix, uint8_t **out, size_t cap, int *w, int *h,
         pm_setjmpbuf(old);
         return 0;
     }
-    pnm_readpaminit(fp, &pam, PAM_STRUCT_SIZE(tuple_type));
+    pnm_readpaminit(fp, &pam, PAM_HEADER_SIZE);
     if (pam.width < 1 || pam.height < 1 ||
         (size_t)pam.width > cap / (size_t)pam.height ||
         (pam.depth != 1 && pam.depth != 2 && pam.depth != 3 &&
