@@ -158,6 +158,38 @@ parse_model(struct model *m, const unsigned char *buf, size_t len,
 #define HEAD_MAX (ARCH_MAX_TEXT + 128)
 #define TAIL_LEN 26                     /* "checksum " 16 hex digits "\n" */
 
+/* Checks the checksum line tail (TAIL_LEN bytes) against the header
+ * (pos bytes) and the little-endian weights; sets m->checksum and id. */
+static int
+check_sum(struct model *m, const unsigned char *head, size_t pos,
+          const float *weights, const unsigned char *tail, char *err)
+{
+    char hex[17];
+
+    m->checksum = file_checksum(head, pos, weights, m->arch.n_params);
+    snprintf(hex, sizeof hex, "%016" PRIx64, m->checksum);
+    if (memcmp(tail, "checksum ", 9) != 0 || memcmp(tail + 9, hex, 16) != 0 ||
+        tail[TAIL_LEN - 1] != '\n') {
+        snprintf(err, ERRLEN, "checksum mismatch: the file is corrupted");
+        return -1;
+    }
+    memcpy(m->id, hex, MODEL_ID_LEN);
+    m->id[MODEL_ID_LEN] = '\0';
+    return 0;
+}
+
+/* Every weight must be a finite number. */
+static int
+check_weights(const struct model *m, char *err)
+{
+    for (size_t i = 0; i < m->arch.n_params; i++)
+        if (!isfinite(m->params[i])) {
+            snprintf(err, ERRLEN, "parameter %zu is not a finite number", i);
+            return -1;
+        }
+    return 0;
+}
+
 /* Reads the weights and the checksum line that follow a header of pos
  * bytes, of which head[pos .. got) were already read. */
 static int
@@ -166,7 +198,6 @@ read_weights(struct model *m, FILE *fp, const unsigned char *head,
 {
     size_t n = m->arch.n_params, have = got - pos, bytes = n * 4, tl;
     unsigned char tail[TAIL_LEN + 1];
-    char hex[17];
 
     m->params = xmalloc_array(n, sizeof(float));
     if (have > bytes) {                 /* a tiny model: all in head */
@@ -188,22 +219,10 @@ read_weights(struct model *m, FILE *fp, const unsigned char *head,
                  : "trailing data after the checksum");
         return -1;
     }
-    m->checksum = file_checksum(head, pos, m->params, n);
-    snprintf(hex, sizeof hex, "%016" PRIx64, m->checksum);
-    if (memcmp(tail, "checksum ", 9) != 0 || memcmp(tail + 9, hex, 16) != 0 ||
-        tail[TAIL_LEN - 1] != '\n') {
-        snprintf(err, ERRLEN, "checksum mismatch: the file is corrupted");
+    if (check_sum(m, head, pos, m->params, tail, err) != 0)
         return -1;
-    }
     swap_if_big_endian(m->params, n);
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(m->params[i])) {
-            snprintf(err, ERRLEN, "parameter %zu is not a finite number", i);
-            return -1;
-        }
-    memcpy(m->id, hex, MODEL_ID_LEN);
-    m->id[MODEL_ID_LEN] = '\0';
-    return 0;
+    return check_weights(m, err);
 }
 
 int
@@ -237,7 +256,6 @@ use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
             char *err)
 {
     size_t n = m->arch.n_params;
-    char hex[17];
 
     if (len - pos < n * 4 + TAIL_LEN) {
         snprintf(err, ERRLEN, "truncated: %zu bytes after the header, "
@@ -248,13 +266,9 @@ use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
         snprintf(err, ERRLEN, "trailing data after the checksum");
         return -1;
     }
-    m->checksum = file_checksum(map, pos, (const float *)(map + pos), n);
-    snprintf(hex, sizeof hex, "%016" PRIx64, m->checksum);
-    if (memcmp(map + pos + n * 4, "checksum ", 9) != 0 ||
-        memcmp(map + pos + n * 4 + 9, hex, 16) != 0 || map[len - 1] != '\n') {
-        snprintf(err, ERRLEN, "checksum mismatch: the file is corrupted");
+    if (check_sum(m, map, pos, (const float *)(map + pos), map + pos + n * 4,
+                  err) != 0)
         return -1;
-    }
     if (pos % sizeof(float) == 0 && little_endian()) {
         m->params = (float *)(map + pos);
     } else {
@@ -262,14 +276,7 @@ use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
         memcpy(m->params, map + pos, n * 4);
         swap_if_big_endian(m->params, n);
     }
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(m->params[i])) {
-            snprintf(err, ERRLEN, "parameter %zu is not a finite number", i);
-            return -1;
-        }
-    memcpy(m->id, hex, MODEL_ID_LEN);
-    m->id[MODEL_ID_LEN] = '\0';
-    return 0;
+    return check_weights(m, err);
 }
 
 /* model_load on a mapping of the regular file fd of len bytes. */
