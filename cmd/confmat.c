@@ -60,7 +60,7 @@ static void
 mistake(FILE *images, uint8_t *pix, const struct opts *o, size_t line,
         int label, int pred)
 {
-    char err[ERRLEN], path[4096], head[64];
+    char err[ERRLEN], path[4096];
     int w, h, rc = pgmio_read(pix, MAX_PIXELS, &w, &h, images, err);
 
     if (rc == 0)
@@ -72,8 +72,8 @@ mistake(FILE *images, uint8_t *pix, const struct opts *o, size_t line,
         return;
     snprintf(path, sizeof path, "%s/mis_%05zu_true%d_pred%d.pgm",
              o->mistakes, line - 1, label, pred);
-    snprintf(head, sizeof head, "P5\n%d %d\n255\n", w, h);
-    write_file(path, head, pix, (size_t)w * h);
+    if (pgmio_save(path, pix, w, h) != 0)
+        fatal(2, "%s: %s", path, strerror(errno));
 }
 
 static void

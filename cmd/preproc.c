@@ -38,9 +38,7 @@ usage(FILE *fp, int status)
 static void
 write_pgm(const char *path, const uint8_t *pix, int w, int h)
 {
-    FILE *fp = fopen(path, "wb");
-
-    if (fp == NULL || pgmio_write(fp, pix, w, h) != 0 || fclose(fp) != 0)
+    if (pgmio_save(path, pix, w, h) != 0)
         fatal(2, "%s: %s", path, strerror(errno));
 }
 

@@ -182,3 +182,15 @@ pgmio_write(FILE *fp, const uint8_t *pix, int w, int h)
         return -1;
     return fwrite(pix, 1, (size_t)w * h, fp) == (size_t)w * h ? 0 : -1;
 }
+
+int
+pgmio_save(const char *path, const uint8_t *pix, int w, int h)
+{
+    FILE *fp = fopen(path, "wb");
+    int rc;
+
+    if (fp == NULL)
+        return -1;
+    rc = pgmio_write(fp, pix, w, h);
+    return fclose(fp) != 0 ? -1 : rc;
+}

@@ -34,4 +34,7 @@ int pgmio_read_alloc(uint8_t **pix, size_t max_pixels, int *w, int *h,
  * error (errno set). */
 int pgmio_write(FILE *fp, const uint8_t *pix, int w, int h);
 
+/* pgmio_write to a new file at path. Returns 0, or -1 (errno set). */
+int pgmio_save(const char *path, const uint8_t *pix, int w, int h);
+
 #endif
