@@ -6,12 +6,12 @@ CFLAGS   ?= -O3 $(ARCHFLAGS)
 # it is not -ffast-math: IEEE semantics, NaN checks and determinism stay.
 DIGITS_CFLAGS = -std=c11 -Wall -Wextra -ffp-contract=fast -Icommon -MMD -MP
 LDFLAGS  ?=
-LDLIBS    = -lnetpbm -lm -lpthread
+LDLIBS    = -lnetpbm -lcsv -lm -lpthread
 PREFIX   ?= /usr/local
 
-PROGS = idx2pgm cnn-train cnn-infer confmat preproc
+PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log
 COMMON = util rng gemm arch conv pool dense act loss net model threads \
-         optim infer augment train pgmio dataset progress idx confusion glyph preproc
+         optim infer augment train pgmio dataset progress idx confusion glyph preproc feedback
 UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 
 COMMON_OBJ = $(COMMON:%=build/common/%.o)

@@ -1,0 +1,329 @@
+/* feedback-log - keep what users say about predictions: record one 28x28
+ * image with its right label in the feedback store, or read the store
+ * back as an image stream and a label stream for retraining (--export),
+ * as text (--list), or as counts (--stats).
+ *
+ * The store's rules (content-hash ids, image before row, lock + one
+ * write + fsync) live in common/feedback.c; this file checks the
+ * arguments, reads the image and picks the records to read back. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netpbm/pam.h>
+
+#include "feedback.h"
+#include "pgmio.h"
+#include "util.h"
+
+enum mode { RECORD, EXPORT, LIST, STATS };
+
+struct opts {
+    enum mode mode;
+    const char *store, *labels_path, *after, *since, *file;
+    struct feedback_record rec;
+    size_t first, count;
+    int json;
+};
+
+/* What a reading mode needs while it walks the records. */
+struct walk {
+    const struct opts *o;
+    FILE *labels;
+    int after_seen;
+    size_t n_selected, n_out, n_missing;
+    size_t n_label[10], n_predicted[10], n_agreed[10];
+};
+
+static _Noreturn void
+usage(FILE *fp, int status)
+{
+    fprintf(fp, "usage: %s --label D [--predicted D] [--confidence X] "
+            "[--source TEXT]\n       [--model ID] [--json] [--store DIR] "
+            "[FILE]\n"
+            "       %s --export --labels FILE [--after ID] [--since TIME] "
+            "[--first N]\n       [--count N] [--store DIR]\n"
+            "       %s --list | --stats [--after ID] [--since TIME] "
+            "[--store DIR]\n", progname(), progname(), progname());
+    if (fp == stdout)
+        fputs("  --store DIR        the feedback store (default "
+              "$FEEDBACK_DIR, else feedback)\n"
+              "  --label D          the right digit for the image (0-9)\n"
+              "  --predicted D      what the model said (0-9)\n"
+              "  --confidence X     the model's confidence (0 to 1)\n"
+              "  --source TEXT      where the verdict came from (up to 100 "
+              "characters)\n"
+              "  --model ID         the id of the model that predicted "
+              "(hex)\n"
+              "  --json             print {\"id\":...,\"duplicate\":...} "
+              "instead of the id\n"
+              "  --export           write the records' images to stdout, "
+              "labels to --labels\n"
+              "  --labels FILE      where --export writes the labels\n"
+              "  --list             one line per record, fields separated "
+              "by tabs\n"
+              "  --stats            counts per label and how often the "
+              "model agreed\n"
+              "  --after ID         only records stored after the record "
+              "ID\n"
+              "  --since TIME       only records from TIME on "
+              "(YYYY-MM-DDTHH:MM:SSZ)\n"
+              "  --first N          skip the first N selected records "
+              "(default 0)\n"
+              "  --count N          at most N records (default all)\n", fp);
+    exit(status);
+}
+
+static void
+set_mode(struct opts *o, enum mode m)
+{
+    if (o->mode != RECORD && o->mode != m)
+        fatal(1, "--export, --list and --stats: give one");
+    o->mode = m;
+}
+
+/* Checks a value given for the record; exits 1 with the reason. */
+static void
+check(int rc, const char *err)
+{
+    if (rc != 0)
+        fatal(1, "%s", err);
+}
+
+static void
+parse_args(struct opts *o, int argc, char *argv[])
+{
+    static const struct option opts[] = {
+        { "store", 1, NULL, 'S' }, { "label", 1, NULL, 'l' },
+        { "predicted", 1, NULL, 'p' }, { "confidence", 1, NULL, 'c' },
+        { "source", 1, NULL, 's' }, { "model", 1, NULL, 'm' },
+        { "json", 0, NULL, 'j' }, { "export", 0, NULL, 'E' },
+        { "labels", 1, NULL, 'L' }, { "list", 0, NULL, 'T' },
+        { "stats", 0, NULL, 'X' }, { "after", 1, NULL, 'a' },
+        { "since", 1, NULL, 'i' }, { "first", 1, NULL, 'f' },
+        { "count", 1, NULL, 'n' }, { "help", 0, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    char err[ERRLEN];
+    int c, have_label = 0, record_opt = 0;
+
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        record_opt |= strchr("lpcsmj", c) != NULL;
+        switch (c) {
+        case 'S': o->store = optarg; break;
+        case 'l':
+            check(feedback_parse_digit(&o->rec.label, optarg, "--label",
+                                       err), err);
+            have_label = 1;
+            break;
+        case 'p':
+            check(feedback_parse_digit(&o->rec.predicted, optarg,
+                                       "--predicted", err), err);
+            break;
+        case 'c':
+            check(feedback_parse_confidence(o->rec.confidence, optarg, err),
+                  err);
+            break;
+        case 's':
+            check(feedback_check_source(optarg, err), err);
+            memcpy(o->rec.source, optarg, strlen(optarg) + 1);
+            break;
+        case 'm':
+            check(feedback_check_model(optarg, err), err);
+            memcpy(o->rec.model, optarg, strlen(optarg) + 1);
+            break;
+        case 'j': o->json = 1; break;
+        case 'E': set_mode(o, EXPORT); break;
+        case 'L': o->labels_path = optarg; break;
+        case 'T': set_mode(o, LIST); break;
+        case 'X': set_mode(o, STATS); break;
+        case 'a': o->after = optarg; break;
+        case 'i': o->since = optarg; break;
+        case 'f': o->first = parse_count(optarg, 0, SIZE_MAX, "--first");
+                  break;
+        case 'n': o->count = parse_count(optarg, 0, SIZE_MAX, "--count");
+                  break;
+        case 'h': usage(stdout, 0);
+        default:  usage(stderr, 1);
+        }
+    }
+    if (o->mode == RECORD) {
+        if (!have_label)
+            fatal(1, "--label is missing: give the right digit, 0-9");
+        if (argc - optind > 1)
+            usage(stderr, 1);
+        o->file = argc - optind == 1 ? argv[optind] : NULL;
+        return;
+    }
+    if (record_opt || argc != optind)
+        fatal(1, "--label, --predicted, --confidence, --source, --model, "
+              "--json and FILE are for recording, not reading");
+    if ((o->mode == EXPORT) != (o->labels_path != NULL))
+        fatal(1, "--export and --labels FILE go together");
+    if (o->after != NULL && (strlen(o->after) != FEEDBACK_ID_LEN ||
+        strspn(o->after, "0123456789abcdef") != FEEDBACK_ID_LEN))
+        fatal(1, "--after: an id is 16 hex digits (as feedback-log prints)");
+    if (o->since != NULL && strlen(o->since) != FEEDBACK_TIME_LEN)
+        fatal(1, "--since: a time is YYYY-MM-DDTHH:MM:SSZ (UTC)");
+}
+
+/* Reads the one image to record: any PNM, exactly 28x28. */
+static void
+read_image(uint8_t *pix, const char *file)
+{
+    FILE *fp = file != NULL ? fopen(file, "rb") : stdin;
+    const char *name = file != NULL ? file : "stdin";
+    char err[ERRLEN];
+    int w, h, rc;
+
+    if (fp == NULL)
+        fatal(1, "%s: cannot open", name);
+    rc = pgmio_read(pix, FEEDBACK_PIXELS, &w, &h, fp, err);
+    if (rc == 0)
+        fatal(1, "%s: no image", name);
+    if (rc == -1)
+        fatal(1, "%s: %s", name, err);
+    if (rc == -2 || w != FEEDBACK_SIDE || h != FEEDBACK_SIDE)
+        fatal(1, "%s: %dx%d, expected 28x28 (run preproc first)", name, w,
+              h);
+    if (getc(fp) != EOF)
+        fatal(1, "%s: more than one image (give one at a time)", name);
+    if (fp != stdin)
+        fclose(fp);
+}
+
+static void
+record(struct opts *o)
+{
+    uint8_t pix[FEEDBACK_PIXELS];
+    char err[ERRLEN];
+    int rc;
+
+    read_image(pix, o->file);
+    rc = feedback_add(o->store, &o->rec, pix, err);
+    if (rc < 0)
+        fatal(2, "%s: %s", o->store, err);
+    if (rc == 1)
+        fprintf(stderr, "%s: this image with label %d is already stored "
+                "as %s\n", progname(), o->rec.label, o->rec.id);
+    if (o->json)
+        printf("{\"id\":\"%s\",\"duplicate\":%s}\n", o->rec.id,
+               rc == 1 ? "true" : "false");
+    else
+        printf("%s\n", o->rec.id);
+}
+
+/* Whether rec passes --after, --since, --first and --count. */
+static int
+selected(struct walk *wk, const struct feedback_record *rec)
+{
+    const struct opts *o = wk->o;
+
+    if (o->after != NULL && !wk->after_seen) {
+        wk->after_seen = strcmp(rec->id, o->after) == 0;
+        return 0;
+    }
+    if (o->since != NULL && strcmp(rec->time, o->since) < 0)
+        return 0;
+    wk->n_selected++;
+    return wk->n_selected > o->first && wk->n_selected - o->first <= o->count;
+}
+
+static int
+on_record(const struct feedback_record *rec, size_t line, void *ctx)
+{
+    struct walk *wk = ctx;
+    uint8_t pix[FEEDBACK_PIXELS];
+    char err[ERRLEN];
+
+    if (!selected(wk, rec))
+        return 0;
+    if (wk->o->mode == EXPORT) {
+        if (feedback_load_image(pix, wk->o->store, rec, err) != 0) {
+            fprintf(stderr, "%s: meta.csv: line %zu: skipped: %s\n",
+                    progname(), line, err);
+            wk->n_missing++;
+            return 0;
+        }
+        if (pgmio_write(stdout, pix, FEEDBACK_SIDE, FEEDBACK_SIDE) != 0 ||
+            fprintf(wk->labels, "%d\n", rec->label) < 0)
+            fatal(2, "write error");
+    } else if (wk->o->mode == LIST) {
+        printf("%s\t%s\t%d\t%s\t%s\t%s\t%s\n", rec->id, rec->time,
+               rec->label, rec->predicted < 0 ? "-" : (char[2]){
+                   (char)('0' + rec->predicted), '\0' },
+               rec->confidence[0] ? rec->confidence : "-",
+               rec->model[0] ? rec->model : "-",
+               rec->source[0] ? rec->source : "-");
+    }
+    wk->n_out++;
+    wk->n_label[rec->label]++;
+    if (rec->predicted >= 0) {
+        wk->n_predicted[rec->label]++;
+        wk->n_agreed[rec->label] += rec->predicted == rec->label;
+    }
+    return 0;
+}
+
+static void
+print_stats(const struct walk *wk)
+{
+    size_t np = 0, na = 0;
+
+    for (int d = 0; d < 10; d++) {
+        np += wk->n_predicted[d];
+        na += wk->n_agreed[d];
+    }
+    printf("records %zu predicted %zu agreed %zu agreement %.4f\n",
+           wk->n_out, np, na, np ? (double)na / (double)np : 0.0);
+    for (int d = 0; d < 10; d++)
+        printf("label %d records %zu predicted %zu agreed %zu\n", d,
+               wk->n_label[d], wk->n_predicted[d], wk->n_agreed[d]);
+}
+
+static void
+read_back(struct opts *o)
+{
+    struct walk wk = { .o = o };
+    char err[ERRLEN];
+
+    if (o->mode == EXPORT && (wk.labels = fopen(o->labels_path, "w")) == NULL)
+        fatal(1, "%s: cannot create", o->labels_path);
+    if (feedback_scan(o->store, on_record, &wk, err) != 0)
+        fatal(1, "%s: %s", o->store, err);
+    if (o->after != NULL && !wk.after_seen)
+        fatal(1, "--after: no record %s in %s", o->after, o->store);
+    if (wk.labels != NULL && fclose(wk.labels) != 0)
+        fatal(2, "%s: write error", o->labels_path);
+    if (o->mode == STATS)
+        print_stats(&wk);
+    if (wk.n_missing > 0)
+        fprintf(stderr, "%s: %zu records skipped (image missing or "
+                "damaged)\n", progname(), wk.n_missing);
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct opts o = { .mode = RECORD, .count = SIZE_MAX,
+                      .rec = { .predicted = -1 } };
+    const char *env = getenv("FEEDBACK_DIR");
+
+    set_progname(argv[0]);
+    pm_init(progname(), 0);
+    pgmio_init();
+    /* A file-size limit (ulimit -f) must be a write error that we clean
+     * up after, not a signal that kills us in the middle of a row. */
+    signal(SIGXFSZ, SIG_IGN);
+    o.store = env != NULL && env[0] != '\0' ? env : "feedback";
+    parse_args(&o, argc, argv);
+    if (o.mode == RECORD)
+        record(&o);
+    else
+        read_back(&o);
+    finish_stdout();
+    return 0;
+}
