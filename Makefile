@@ -17,7 +17,7 @@ UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 COMMON_OBJ = $(COMMON:%=build/common/%.o)
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
-TOOLS = build/test/mkimage
+TOOLS = build/test/mkimage build/test/userdigits
 
 all: $(BIN)
 
