@@ -3,7 +3,14 @@
  *
  * Images are read and classified in chunks, so a stream of any length
  * runs in bounded memory and a single image answers without waiting for
- * more input. Each chunk is split across threads (common/infer.c). */
+ * more input. Each chunk is split across threads (common/infer.c).
+ *
+ * --preproc runs preproc's code (common/preproc.c) on each image first.
+ * It exists for the web page's request path: on a small machine every
+ * process a request starts costs about a millisecond, and `preproc |
+ * cnn-infer` under a shell capture was measured to cap a CGI below 400
+ * requests/s with programs that did nothing at all. The answers are the
+ * same bytes as the pipeline's (test/cli/cnn-infer.t checks). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
@@ -15,30 +22,66 @@
 
 #include "infer.h"
 #include "pgmio.h"
+#include "preproc.h"
 #include "threads.h"
 #include "util.h"
 
 #define CHUNK 256               /* images read before classifying */
 #define WORK_BYTES (4 << 20)    /* activation memory per thread */
+#define MAX_PIXELS 25000000     /* largest image --preproc takes, as preproc */
 
 static _Noreturn void
 usage(FILE *fp, int status)
 {
-    fprintf(fp, "usage: %s [--model FILE] [--json] [--threads N] [FILE]\n",
+    fprintf(fp, "usage: %s [--model FILE] [--json [--echo-input]] "
+            "[--threads N]\n       [--preproc [--body N]] [FILE]\n"
+            "       %s [--model FILE] [--json] --check\n", progname(),
             progname());
     if (fp == stdout)
         fputs("Classify 28x28 PGM images: one line per image,\n"
               "PRED CONF P0 ... P9 (or one JSON object with --json).\n"
               "  --model FILE  model file (default models/mnist.model)\n"
               "  --json        write JSON lines\n"
+              "  --echo-input  with --json, add \"input\": the 28x28 "
+              "pixels, base64\n"
+              "  --check       load the model, print its id and exit\n"
+              "  --preproc     take images of any size and prepare each "
+              "as preproc does\n"
+              "  --body N      with --preproc: the input is a request body "
+              "of exactly N\n"
+              "                bytes holding one image (CGI's "
+              "CONTENT_LENGTH)\n"
               "  --threads N   worker threads (default: all cores)\n"
               "  --help        show this help\n"
               "FILE defaults to standard input.\n", fp);
     exit(status);
 }
 
+/* Writes the n bytes of src as base64 (RFC 4648, padded) to stdout. */
 static void
-print_one(const float *p, int json, const char *model_id)
+put_base64(const uint8_t *src, size_t n)
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)src[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)src[i + 1] << 8;
+        if (i + 2 < n)
+            v |= src[i + 2];
+        putchar(digits[v >> 18 & 63]);
+        putchar(digits[v >> 12 & 63]);
+        putchar(i + 1 < n ? digits[v >> 6 & 63] : '=');
+        putchar(i + 2 < n ? digits[v & 63] : '=');
+    }
+}
+
+/* One answer: p the ten probabilities; input the image when it is to be
+ * echoed (--json --echo-input), else NULL. */
+static void
+print_one(const float *p, int json, const uint8_t *input,
+          const char *model_id)
 {
     int best = infer_argmax(p);
 
@@ -50,10 +93,35 @@ print_one(const float *p, int json, const char *model_id)
     for (int k = 0; k < ARCH_N_CLASSES; k++)
         printf(json ? "%s%.6f" : "%s%.6f", json && k == 0 ? "" :
                json ? "," : " ", p[k]);
-    if (json)
+    if (json && input != NULL) {
+        fputs("],\"input\":\"", stdout);
+        put_base64(input, NET_IN_PIXELS);
+        printf("\",\"model\":\"%s\"}", model_id);
+    } else if (json) {
         printf("],\"model\":\"%s\"}", model_id);
+    }
     if (putchar('\n') == EOF)
         fatal(2, "write error on standard output: %s", strerror(errno));
+}
+
+/* Reads the next image into pix (NET_IN_PIXELS bytes), through
+ * preproc_image when pre is set. Returns as pgmio_read, and -3 when
+ * preprocessing refuses the image (reason in err). */
+static int
+read_next(uint8_t *pix, int pre, int *w, int *h, FILE *fp, char *err)
+{
+    uint8_t *any;
+    int rc;
+
+    if (!pre)
+        return pgmio_read(pix, NET_IN_PIXELS, w, h, fp, err);
+    rc = pgmio_read_alloc(&any, MAX_PIXELS, w, h, fp, err);
+    if (rc != 1)
+        return rc == -2 ? -1 : rc;
+    rc = preproc_image(pix, any, *w, *h, POLARITY_AUTO, NULL, err);
+    free(any);
+    *w = *h = PREPROC_SIDE;
+    return rc == 0 ? 1 : -3;
 }
 
 /* Activation floats one image needs in inference, for sizing chunks. */
@@ -74,11 +142,18 @@ main(int argc, char *argv[])
         { "model",   required_argument, NULL, 'm' },
         { "json",    no_argument,       NULL, 'j' },
         { "threads", required_argument, NULL, 't' },
+        { "echo-input", no_argument,    NULL, 'e' },
+        { "check",   no_argument,       NULL, 'c' },
+        { "preproc", no_argument,       NULL, 'p' },
+        { "body",    required_argument, NULL, 'b' },
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *model_path = "models/mnist.model", *name = "stdin";
-    int c, json = 0, threads = threads_default(64), w, h, rc = 1;
+    int c, json = 0, echo = 0, check = 0, pre = 0;
+    int threads = threads_default(64);
+    size_t body = 0;
+    int w, h, rc = 1;
     char err[ERRLEN];
     struct model m;
     struct infer in;
@@ -92,14 +167,29 @@ main(int argc, char *argv[])
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'j': json = 1; break;
+        case 'e': echo = 1; break;
+        case 'c': check = 1; break;
+        case 'p': pre = 1; break;
+        case 'b': body = parse_count(optarg, 1, (size_t)1 << 30, "--body");
+                  break;
         case 't': threads = (int)parse_count(optarg, 1, 64, "--threads");
                   break;
         case 'h': usage(stdout, 0);
         default:  usage(stderr, 1);
         }
     }
-    if (argc - optind > 1)
+    if (argc - optind > 1 || (check && argc != optind) || (echo && !json) ||
+        (body > 0 && !pre))
         usage(stderr, 1);
+    if (check) {
+        if (model_load_path(&m, model_path, err) != 0)
+            fatal(1, "%s", err);
+        printf(json ? "{\"status\":\"ok\",\"model\":\"%s\"}\n" : "ok %s\n",
+               m.id);
+        model_free(&m);
+        finish_stdout();
+        return 0;
+    }
     if (argc - optind == 1) {
         name = argv[optind];
         if ((fp = fopen(name, "rb")) == NULL)
@@ -107,6 +197,9 @@ main(int argc, char *argv[])
     }
     if (model_load_path(&m, model_path, err) != 0)
         fatal(1, "%s", err);
+    if (body > 0 && (fp = pgmio_open_body(fp, body, &rc, err)) == NULL)
+        fatal(rc, "%s: %s", name, err);
+    rc = 1;
     size_t per = WORK_BYTES / (floats_per_image(&m.arch) * sizeof(float));
     infer_init(&in, &m, threads, per < 1 ? 1 : per > CHUNK ? CHUNK : (int)per);
 
@@ -115,18 +208,20 @@ main(int argc, char *argv[])
     while (rc == 1) {
         int n = 0;
 
-        while (n < CHUNK && (rc = pgmio_read(pix + (size_t)n * NET_IN_PIXELS,
-                                             NET_IN_PIXELS, &w, &h, fp,
-                                             err)) == 1) {
+        while (n < CHUNK && (rc = read_next(pix + (size_t)n * NET_IN_PIXELS,
+                                            pre, &w, &h, fp, err)) == 1) {
             if (w != ARCH_IN_W || h != ARCH_IN_H)
                 break;
+            if (body > 0 && index + (size_t)n > 0)
+                fatal(1, "%s: the body holds more than one image", name);
             n++;
         }
         if (rc == -2)
             rc = 1;             /* too big: reported as a wrong size */
         infer_run(&in, prob, pix, n);
         for (int i = 0; i < n; i++)
-            print_one(prob + (size_t)i * ARCH_N_CLASSES, json, m.id);
+            print_one(prob + (size_t)i * ARCH_N_CLASSES, json,
+                      echo ? pix + (size_t)i * NET_IN_PIXELS : NULL, m.id);
         index += (size_t)n;
         if (rc == 1 && (w != ARCH_IN_W || h != ARCH_IN_H))
             fatal(1, "%s: image %zu: %dx%d, expected 28x28 (run preproc "

@@ -206,7 +206,7 @@ record(struct opts *o)
     rc = feedback_add(o->store, &o->rec, pix, err);
     if (rc < 0)
         fatal(2, "%s: %s", o->store, err);
-    if (rc == 1)
+    if (rc == 1 && !o->json)        /* the JSON says so itself */
         fprintf(stderr, "%s: this image with label %d is already stored "
                 "as %s\n", progname(), o->rec.label, o->rec.id);
     if (o->json)

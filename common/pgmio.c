@@ -4,8 +4,10 @@
  * libnetpbm's message hook takes no context pointer, so the text of its
  * last error has to be kept in a file-level buffer. Only the thread that
  * reads images (main) ever touches it. */
+#define _POSIX_C_SOURCE 200809L
 #include "pgmio.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -193,4 +195,41 @@ pgmio_save(const char *path, const uint8_t *pix, int w, int h)
         return -1;
     rc = pgmio_write(fp, pix, w, h);
     return fclose(fp) != 0 ? -1 : rc;
+}
+
+FILE *
+pgmio_open_body(FILE *fp, size_t n, int *status, char *err)
+{
+    uint8_t *buf = malloc(n + 1);
+    size_t got;
+    FILE *mem;
+
+    *status = 2;
+    if (buf == NULL) {
+        snprintf(err, ERRLEN, "out of memory for a %zu-byte body", n);
+        return NULL;
+    }
+    got = fread(buf, 1, n + 1, fp);
+    if (ferror(fp)) {
+        snprintf(err, ERRLEN, "read error: %s", strerror(errno));
+        free(buf);
+        return NULL;
+    }
+    *status = 1;
+    if (got != n) {
+        if (got < n)
+            snprintf(err, ERRLEN, "the body is %zu bytes, shorter than the "
+                     "%zu announced", got, n);
+        else
+            snprintf(err, ERRLEN, "the body is longer than the %zu bytes "
+                     "announced", n);
+        free(buf);
+        return NULL;
+    }
+    if ((mem = fmemopen(buf, n, "rb")) == NULL) {
+        *status = 2;
+        snprintf(err, ERRLEN, "%s", strerror(errno));
+        free(buf);
+    }
+    return mem;
 }

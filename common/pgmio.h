@@ -37,4 +37,12 @@ int pgmio_write(FILE *fp, const uint8_t *pix, int w, int h);
 /* pgmio_write to a new file at path. Returns 0, or -1 (errno set). */
 int pgmio_save(const char *path, const uint8_t *pix, int w, int h);
 
+/* Reads a request body of exactly n bytes (a CGI's CONTENT_LENGTH) from
+ * fp into memory and returns a stream over it, so a body shorter than
+ * announced (the client went away) or longer is refused before any of
+ * it is parsed. Returns NULL with a reason in err (ERRLEN bytes); *status
+ * is then 1 (wrong length) or 2 (read error, out of memory). The buffer
+ * lives until the process exits, as stdin would. */
+FILE *pgmio_open_body(FILE *fp, size_t n, int *status, char *err);
+
 #endif
