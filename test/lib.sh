@@ -70,3 +70,65 @@ mnist_test_set() {
     idx2pgm "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/test.pgm" &&
     idx2pgm "$top/data/mnist/t10k-labels-idx1-ubyte" > "$T/test.labels"
 }
+
+# random_port: a port number in 20000-59999 (the caller retries if it
+# turns out to be taken).
+random_port() {
+    echo $(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+}
+
+# wait_up URL PID: waits up to 10 s for URL to answer while PID lives.
+wait_up() {
+    i=0
+    while [ $i -lt 100 ]; do
+        kill -0 "$2" 2>/dev/null || return 1
+        curl -s -o /dev/null "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# start_lighttpd: starts lighttpd on a free loopback port with the
+# configuration scripts/serve uses (the environment's FEEDBACK_DIR,
+# DIGITS_MODEL, ... passed on); sets $base (http://127.0.0.1:PORT) and
+# $server_pid, and stops it when the test exits.
+start_lighttpd() {
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(random_port)
+        "$top/scripts/lighttpd-conf" "$port" "$T/lighttpd.log" > "$T/lighttpd.conf"
+        lighttpd -D -f "$T/lighttpd.conf" 2>> "$T/lighttpd.log" &
+        server_pid=$!
+        base=http://127.0.0.1:$port
+        if wait_up "$base/ping" "$server_pid"; then
+            trap 'kill "$server_pid" 2>/dev/null; rm -rf -- "$T"' EXIT
+            return 0
+        fi
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    done
+    return 1
+}
+
+# start_busybox: the same with busybox httpd: the CGI is linked into a
+# cgi-bin folder (as one would drop it under any server) and finds the
+# project through DIGITS_HOME; the API is under /cgi-bin/digits.cgi.
+start_busybox() {
+    mkdir -p "$T/www/cgi-bin"
+    ln -sf "$top/scripts/cgi/digits.cgi" "$T/www/cgi-bin/digits.cgi"
+    DIGITS_HOME=$top
+    export DIGITS_HOME
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(random_port)
+        busybox httpd -f -p "127.0.0.1:$port" -h "$T/www" 2>> "$T/busybox.log" &
+        server_pid=$!
+        base=http://127.0.0.1:$port/cgi-bin/digits.cgi
+        if wait_up "$base/ping" "$server_pid"; then
+            trap 'kill "$server_pid" 2>/dev/null; rm -rf -- "$T"' EXIT
+            return 0
+        fi
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    done
+    return 1
+}

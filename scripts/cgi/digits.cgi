@@ -220,7 +220,11 @@ page() {
     headers '200 OK'
     printf 'Content-Type: text/html; charset=utf-8\r\n'
     printf "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; connect-src 'self'\r\n\r\n"
-    cat -- "$here/index.html"
+    if [ -f "$here/index.html" ]; then
+        cat -- "$here/index.html"
+    else                        # a link to this file in a cgi-bin folder
+        cat -- "$home/scripts/cgi/index.html"
+    fi
 }
 
 method=${REQUEST_METHOD:-GET}
