@@ -49,18 +49,21 @@ build/test/%: build/test/%.o $(COMMON_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
-	scripts/deps
+	scripts/deps check
 
-check: deps
+check:
+	scripts/deps check
 	$(MAKE) all $(UNIT_BIN) $(TOOLS)
 	scripts/fetch-mnist
-	prove -e '' $(UNIT_BIN) test/cli/*.t
+	prove -e '' $(UNIT_BIN) test/cli/*.t test/web/*.t test/browser/*.t
 
-train: deps
+train:
+	scripts/deps serve
 	$(MAKE) all
 	scripts/train
 
-evaluate: deps
+evaluate:
+	scripts/deps serve
 	$(MAKE) all
 	scripts/evaluate
 
@@ -68,7 +71,8 @@ bench: deps
 	$(MAKE) all $(TOOLS)
 	scripts/bench
 
-serve: deps
+serve:
+	scripts/deps serve
 	$(MAKE) all
 	scripts/serve
 

@@ -1,0 +1,270 @@
+// page.mjs - the page in a real browser: Debian's chromium, driven by
+// playwright-core (never a downloaded browser). Prints TAP.
+//
+//   node test/browser/page.mjs BASE_URL STORE SHOTS_DIR PNG
+//
+// Draws digits with pointer events along stroke paths defined here, and
+// expects the right prediction and ten bars for each; uploads a PNG;
+// marks a prediction Incorrect with the right digit and finds the record
+// in the store; does the same on a phone-sized viewport with touch; and
+// writes screenshots (light, dark, phone) to SHOTS_DIR.
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const [base, store, shots, png] = process.argv.slice(2);
+const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+let n = 0, failed = 0;
+const lines = [];
+function ok(cond, what) {
+  n++;
+  if (!cond) failed++;
+  lines.push(`${cond ? "ok" : "not ok"} ${n} - ${what}`);
+}
+function diag(text) { lines.push(...String(text).split("\n").map((l) => "# " + l)); }
+
+// Strokes on the 280x280 canvas, each a list of [x, y].
+function arc(cx, cy, rx, ry, from, to, steps) {
+  const pts = [];
+  for (let i = 0; i <= steps; i++) {
+    const t = from + (to - from) * i / steps;
+    pts.push([cx + rx * Math.cos(t), cy + ry * Math.sin(t)]);
+  }
+  return pts;
+}
+const digits = {
+  0: [arc(140, 140, 55, 85, -Math.PI / 2, 1.5 * Math.PI + 0.2, 40)],
+  1: [[[150, 50], [147, 100], [143, 160], [140, 230]]],
+  2: [arc(140, 105, 55, 50, Math.PI * 1.05, Math.PI * 2.25, 24)
+        .concat([[85, 230], [205, 230]])],
+  3: [arc(135, 95, 50, 42, -Math.PI * 0.8, Math.PI * 0.5, 20)
+        .concat(arc(135, 180, 58, 48, -Math.PI * 0.5, Math.PI * 0.8, 20))],
+  4: [[[125, 50], [90, 160], [200, 160]], [[170, 70], [168, 235]]],
+  7: [[[80, 60], [200, 60], [125, 235]]],
+};
+
+async function strokeMouse(page, box, strokes) {
+  for (const s of strokes) {
+    const at = (p) => [box.x + p[0] * box.width / 280, box.y + p[1] * box.height / 280];
+    await page.mouse.move(...at(s[0]));
+    await page.mouse.down();
+    for (const p of s.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+    await page.mouse.up();
+  }
+}
+
+// Touch: Chromium turns CDP touch events into pointer events of type
+// "touch", as a finger on a phone would make. The session is closed
+// afterwards: Playwright's own taps make no click while another session
+// has sent touches.
+async function strokeTouch(ctx, page, box, strokes) {
+  const cdp = await ctx.newCDPSession(page);
+  for (const s of strokes) {
+    const pt = (p) => ({ x: box.x + p[0] * box.width / 280, y: box.y + p[1] * box.height / 280 });
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [pt(s[0])] });
+    for (let i = 1; i < s.length; i++) {
+      const a = s[i - 1], b = s[i];
+      for (let k = 1; k <= 4; k++) {
+        const q = [a[0] + (b[0] - a[0]) * k / 4, a[1] + (b[1] - a[1]) * k / 4];
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [pt(q)] });
+      }
+    }
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  }
+  await cdp.detach();
+}
+
+// Waits for an answer to appear; returns {digit, bars} or null.
+async function answer(page) {
+  try {
+    await page.waitForFunction(() => /^Confidence/.test(document.getElementById("conf").textContent),
+                               null, { timeout: 10000 });
+  } catch (e) {
+    return null;
+  }
+  return page.evaluate(() => ({
+    digit: document.getElementById("digit").textContent,
+    bars: Array.from(document.querySelectorAll("#bars li .num")).map((e) => e.textContent),
+  }));
+}
+
+async function clear(page) {
+  await page.click("#clear");
+  await page.waitForFunction(() => document.getElementById("digit").textContent === "?");
+}
+
+function barsOk(a) {
+  if (!a || a.bars.length !== 10 || !a.bars.every((t) => /^\d+\.\d%$/.test(t))) return false;
+  const sum = a.bars.reduce((s, t) => s + parseFloat(t), 0);
+  return sum > 98.5 && sum < 101.5;
+}
+
+function records() {
+  const out = execFileSync(path.join(top, "bin/feedback-log"), ["--store", store, "--list"]);
+  return out.toString().split("\n").filter(Boolean).map((l) => l.split("\t"));
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  try {
+    await desktop(browser);
+    await phone(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function desktop(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 780 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(base);
+  ok(await page.title() === "digits: handwritten digit recognizer", "the page loads");
+  const box = await page.locator("#pad").boundingBox();
+
+  for (const d of ["0", "1", "2", "3", "4", "7"]) {
+    await clear(page);
+    await strokeMouse(page, box, digits[d]);
+    const a = await answer(page);
+    ok(a && a.digit === d, `drew a ${d} with the mouse: predicted ${a ? a.digit : "nothing"}`);
+    ok(barsOk(a), `... ten probability bars summing to 100%`);
+    if (d === "4" && !(await page.waitForTimeout(400)))
+      await page.screenshot({ path: path.join(shots, "page.png") });
+  }
+
+  // Incorrect -> the right digit -> the record is in the store.
+  const before = records().length;
+  await page.click("#wrong");
+  await page.click('#pick button[data-digit="1"]');
+  await page.waitForFunction(() => /saved as a 1/.test(document.getElementById("status").textContent),
+                             null, { timeout: 10000 }).catch(() => {});
+  const status = await page.textContent("#status");
+  ok(/Thanks: saved as a 1/.test(status), `Incorrect, it is a 1: the page confirms ("${status}")`);
+  const recs = records();
+  const last = recs[recs.length - 1] || [];
+  ok(recs.length === before + 1 && last[2] === "1" && last[3] === "7" && last[6] === "web",
+     "... and the store holds it: label 1, predicted 7, source web");
+  ok(status.includes(last[0] || "-"), "... the confirmation names the record's id");
+
+  // Correct.
+  await clear(page);
+  await strokeMouse(page, box, digits["0"]);
+  await answer(page);
+  await page.click("#right");
+  await page.waitForFunction(() => /marked correct/.test(document.getElementById("status").textContent),
+                             null, { timeout: 10000 }).catch(() => {});
+  ok(/marked correct/.test(await page.textContent("#status")), "Correct: confirmed");
+  const r0 = records();
+  ok(r0[r0.length - 1][2] === "0" && r0[r0.length - 1][3] === "0", "... stored as label 0, predicted 0");
+
+  // Upload a PNG through the file picker.
+  await clear(page);
+  await page.setInputFiles("#file", png);
+  const up = await answer(page);
+  ok(up && up.digit === "7", `uploaded a PNG of a 7: predicted ${up ? up.digit : "nothing"}`);
+  ok(barsOk(up), "... with ten bars");
+  const seen = await page.evaluate(() => {
+    const d = document.getElementById("seen").getContext("2d").getImageData(0, 0, 28, 28).data;
+    let lit = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 128) lit++;
+    return lit;
+  });
+  ok(seen > 40 && seen < 400, `... and shows the 28x28 the model saw (${seen} bright pixels)`);
+
+  // Errors in words: nothing drawn; an image with no digit.
+  await clear(page);
+  await page.click("#predict");
+  ok(/Draw a digit first/.test(await page.textContent("#error")), "Predict with nothing drawn: says so");
+  await strokeMouse(page, box, digits["1"]);
+  await page.click("#undo");
+  ok(await page.textContent("#digit") === "?", "Undo of the only stroke: back to no answer");
+  // A white PNG made in the page itself, so the browser can open it.
+  await page.evaluate(async () => {
+    const c = document.createElement("canvas"); c.width = 50; c.height = 50;
+    const g = c.getContext("2d"); g.fillStyle = "#fff"; g.fillRect(0, 0, 50, 50);
+    const blob = await new Promise((r) => c.toBlob(r, "image/png"));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], "white.png", { type: "image/png" }));
+    document.getElementById("pad").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
+  });
+  await page.waitForFunction(() => document.getElementById("error").textContent !== "", null,
+                             { timeout: 10000 }).catch(() => {});
+  const err = await page.textContent("#error");
+  ok(/No digit found/.test(err), `a dropped picture with no digit: the server's 422 shown in words ("${err}")`);
+
+  // Keyboard: Tab reaches the controls in order.
+  await page.keyboard.press("Escape");
+  await page.focus("#pad");
+  const order = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.tagName));
+  }
+  ok(order.join(",") === "predict,undo,clear,file", `Tab moves through the controls (${order.join(",")})`);
+
+  // Dark mode.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await strokeMouse(page, box, digits["7"]);
+  const dk = await answer(page);
+  ok(dk && dk.digit === "7", "dark mode: drawing a 7 still reads as 7");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.waitForTimeout(400);            /* the bars' transition */
+  ok(bg === "rgb(20, 20, 20)", `... on a dark background (${bg})`);
+  await page.screenshot({ path: path.join(shots, "page-dark.png") });
+  ok(errors.length === 0, "no script errors" + (errors.length ? ": " + errors.join("; ") : ""));
+  await ctx.close();
+}
+
+async function phone(browser) {
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  });
+  const page = await ctx.newPage();
+  await page.goto(base);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  ok(width <= 390, `phone: no sideways scrolling (page is ${width} px wide)`);
+  const ta = await page.evaluate(() => getComputedStyle(document.getElementById("pad")).touchAction);
+  ok(ta === "none", "phone: the canvas has touch-action: none");
+  await page.locator("#pad").scrollIntoViewIfNeeded();
+  const box = await page.locator("#pad").boundingBox();
+  for (const d of ["4", "7"]) {
+    await page.goto(base);             /* a fresh page: see page2 below */
+    await strokeTouch(ctx, page, box, digits[d]);
+    const a = await answer(page);
+    ok(a && a.digit === d, `phone: drew a ${d} with a finger: predicted ${a ? a.digit : "nothing"}`);
+    ok(barsOk(a), "... ten bars");
+  }
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(shots, "page-phone.png"), fullPage: true });
+
+  /* Feedback by finger, on a fresh page: once a CDP session has sent
+   * touches, Chromium turns no later tap of Playwright's into a click. */
+  const page2 = await ctx.newPage();
+  await page2.goto(base);
+  await page2.setInputFiles("#file", png);
+  const up = await answer(page2);
+  ok(up && up.digit === "7", "phone: an uploaded PNG of a 7 reads as 7");
+  const before = records().length;
+  await page2.locator("#wrong").tap();
+  await page2.locator('#pick button[data-digit="9"]').tap();
+  await page2.waitForFunction(() => /saved as a 9/.test(document.getElementById("status").textContent),
+                              null, { timeout: 10000 }).catch(() => {});
+  const recs = records();
+  const last = recs[recs.length - 1] || [];
+  ok(recs.length === before + 1 && last[2] === "9" && last[3] === "7",
+     "phone: tapped Incorrect, then 9: stored (label 9, predicted 7)");
+  ok(scrolled === 0, `phone: drawing did not scroll the page (scrollY ${scrolled})`);
+  await ctx.close();
+}
+
+main().catch((e) => { ok(false, "the browser test ran: " + e.message); }).finally(() => {
+  console.log(`1..${n}`);
+  console.log(lines.join("\n"));
+  process.exit(failed ? 1 : 0);
+});
