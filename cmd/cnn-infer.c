@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <netpbm/pam.h>
 
 #include "infer.h"
+#include "json.h"
 #include "pgmio.h"
 #include "preproc.h"
 #include "threads.h"
@@ -34,7 +36,8 @@ static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s [--model FILE] [--json [--echo-input]] "
-            "[--threads N]\n       [--preproc [--body N]] [FILE]\n"
+            "[--threads N]\n       [--preproc [--body N [--http ORIGIN]]] "
+            "[FILE]\n"
             "       %s [--model FILE] [--json] --check\n", progname(),
             progname());
     if (fp == stdout)
@@ -51,30 +54,15 @@ usage(FILE *fp, int status)
               "of exactly N\n"
               "                bytes holding one image (CGI's "
               "CONTENT_LENGTH)\n"
+              "  --http ORIGIN with --body: answer as a CGI program: a "
+              "Status line,\n"
+              "                CORS headers for ORIGIN, Content-Type, "
+              "the JSON\n"
+              "                (or {\"error\":...})\n"
               "  --threads N   worker threads (default: all cores)\n"
               "  --help        show this help\n"
               "FILE defaults to standard input.\n", fp);
     exit(status);
-}
-
-/* Writes the n bytes of src as base64 (RFC 4648, padded) to stdout. */
-static void
-put_base64(const uint8_t *src, size_t n)
-{
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)src[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)src[i + 1] << 8;
-        if (i + 2 < n)
-            v |= src[i + 2];
-        putchar(digits[v >> 18 & 63]);
-        putchar(digits[v >> 12 & 63]);
-        putchar(i + 1 < n ? digits[v >> 6 & 63] : '=');
-        putchar(i + 2 < n ? digits[v & 63] : '=');
-    }
 }
 
 /* One answer: p the ten probabilities; input the image when it is to be
@@ -95,7 +83,7 @@ print_one(const float *p, int json, const uint8_t *input,
                json ? "," : " ", p[k]);
     if (json && input != NULL) {
         fputs("],\"input\":\"", stdout);
-        put_base64(input, NET_IN_PIXELS);
+        json_put_base64(stdout, input, NET_IN_PIXELS);
         printf("\",\"model\":\"%s\"}", model_id);
     } else if (json) {
         printf("],\"model\":\"%s\"}", model_id);
@@ -124,6 +112,77 @@ read_next(uint8_t *pix, int pre, int *w, int *h, FILE *fp, char *err)
     return rc == 0 ? 1 : -3;
 }
 
+/* Ends the program: the message on stderr and exit status. With --http
+ * (http, the CORS origin, set) the client first gets a CGI answer with
+ * the HTTP status code and {"error": text}; text NULL means the message
+ * itself. */
+/* The head of a CGI answer (--http): status, CORS for origin, type. */
+static void
+put_head(const char *origin, const char *status)
+{
+    printf("Status: %s\r\nAccess-Control-Allow-Origin: %s\r\nVary: Origin"
+           "\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store"
+           "\r\nContent-Type: application/json\r\n\r\n", status, origin);
+}
+
+static _Noreturn void fail(const char *http, int code, int status,
+                           const char *text, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static _Noreturn void
+fail(const char *http, int code, int status, const char *text,
+     const char *fmt, ...)
+{
+    char msg[ERRLEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (http != NULL) {
+        put_head(http, code == 400 ? "400 Bad Request" :
+                 code == 422 ? "422 Unprocessable Entity" : code == 503 ?
+                 "503 Service Unavailable" : "500 Internal Server Error");
+        fputs("{\"error\":\"", stdout);
+        json_put_text(stdout, text != NULL ? text : msg);
+        fputs("\"}\n", stdout);
+        fflush(stdout);
+    }
+    fatal(status, "%s", msg);
+}
+
+/* The web page's request path (--body): one image, read whole and
+ * checked before a byte is written, so a failure is never half an
+ * answer. With --http the answer is a CGI response; its status says
+ * what went wrong: 400 a bad image, 422 no digit in it. */
+static void
+answer_body(struct infer *in, const struct model *m, FILE *fp, int json,
+            int echo, const char *http)
+{
+    uint8_t pix[NET_IN_PIXELS];
+    float prob[ARCH_N_CLASSES];
+    char err[ERRLEN];
+    int w, h, rc = read_next(pix, 1, &w, &h, fp, err);
+
+    if (rc == 0)
+        fail(http, 400, 1, "no image in the body", "stdin: no image");
+    if (rc == -3 && strstr(err, "no ink") != NULL)
+        fail(http, 422, 1, "no digit found: draw or upload a digit",
+             "stdin: image 1: %s", err);
+    if (rc < 0) {
+        char text[ERRLEN + 16];
+
+        snprintf(text, sizeof text, "image 1: %s", err);
+        fail(http, 400, 1, text, "stdin: %s", text);
+    }
+    if (getc(fp) != EOF)
+        fail(http, 400, 1, "the body holds more than one image",
+             "stdin: the body holds more than one image");
+    infer_run(in, prob, pix, 1);
+    if (http != NULL)
+        put_head(http, "200 OK");
+    print_one(prob, json, echo ? pix : NULL, m->id);
+}
+
 /* Activation floats one image needs in inference, for sizing chunks. */
 static size_t
 floats_per_image(const struct arch *a)
@@ -146,6 +205,7 @@ main(int argc, char *argv[])
         { "check",   no_argument,       NULL, 'c' },
         { "preproc", no_argument,       NULL, 'p' },
         { "body",    required_argument, NULL, 'b' },
+        { "http",    required_argument, NULL, 'H' },
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -153,6 +213,7 @@ main(int argc, char *argv[])
     int c, json = 0, echo = 0, check = 0, pre = 0;
     int threads = threads_default(64);
     size_t body = 0;
+    const char *http = NULL;
     int w, h, rc = 1;
     char err[ERRLEN];
     struct model m;
@@ -170,6 +231,7 @@ main(int argc, char *argv[])
         case 'e': echo = 1; break;
         case 'c': check = 1; break;
         case 'p': pre = 1; break;
+        case 'H': http = optarg, json = 1; break;
         case 'b': body = parse_count(optarg, 1, (size_t)1 << 30, "--body");
                   break;
         case 't': threads = (int)parse_count(optarg, 1, 64, "--threads");
@@ -179,8 +241,11 @@ main(int argc, char *argv[])
         }
     }
     if (argc - optind > 1 || (check && argc != optind) || (echo && !json) ||
-        (body > 0 && !pre))
+        (body > 0 && !pre) || (http != NULL && body == 0))
         usage(stderr, 1);
+    for (const char *o = http; o != NULL && *o != '\0'; o++)
+        if (*o < 0x20 || *o > 0x7e)
+            fatal(1, "--http: the origin must be printable ASCII");
     if (check) {
         if (model_load_path(&m, model_path, err) != 0)
             fatal(1, "%s", err);
@@ -196,12 +261,19 @@ main(int argc, char *argv[])
             fatal(1, "%s: %s", name, strerror(errno));
     }
     if (model_load_path(&m, model_path, err) != 0)
-        fatal(1, "%s", err);
+        fail(http, 503, 1, "the model does not load", "%s", err);
     if (body > 0 && (fp = pgmio_open_body(fp, body, &rc, err)) == NULL)
-        fatal(rc, "%s: %s", name, err);
-    rc = 1;
+        fail(http, rc == 1 ? 400 : 500, rc, err, "%s: %s", name, err);
     size_t per = WORK_BYTES / (floats_per_image(&m.arch) * sizeof(float));
     infer_init(&in, &m, threads, per < 1 ? 1 : per > CHUNK ? CHUNK : (int)per);
+    if (body > 0) {
+        answer_body(&in, &m, fp, json, echo, http);
+        infer_free(&in);
+        model_free(&m);
+        finish_stdout();
+        return 0;
+    }
+    rc = 1;
 
     uint8_t *pix = xmalloc_array(CHUNK, NET_IN_PIXELS);
     float *prob = xmalloc_array(CHUNK, ARCH_N_CLASSES * sizeof(float));
@@ -212,8 +284,6 @@ main(int argc, char *argv[])
                                             pre, &w, &h, fp, err)) == 1) {
             if (w != ARCH_IN_W || h != ARCH_IN_H)
                 break;
-            if (body > 0 && index + (size_t)n > 0)
-                fatal(1, "%s: the body holds more than one image", name);
             n++;
         }
         if (rc == -2)

@@ -203,6 +203,47 @@ macro_block(float *c, int ldc, const float *ap, const float *bp, int mc,
     }
 }
 
+/* gemm for fewer rows than a kernel tile (a dense layer on one image):
+ * packing all of B for one row of A costs more than the multiply. Each
+ * element of C is summed exactly as the kernel sums it (from zero over
+ * each depth slice, k in order, then added to C), so the answers are the
+ * same bits as through the kernel; eight columns go at once so their
+ * chains overlap. */
+static void
+gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
+              const float *b, int ldb, int tb, int M, int N, int K,
+              int accumulate, int kstep)
+{
+    enum { J = 8 };
+
+    for (int m = 0; m < M; m++)
+        for (int k0 = 0; k0 < K; k0 += kstep) {
+            int k1 = K - k0 < kstep ? K : k0 + kstep, add = accumulate || k0;
+            float *cm = c + (size_t)m * ldc;
+            int n0 = 0;
+
+            for (; n0 + J <= N; n0 += J) {      /* fixed width: registers */
+                float acc[J] = { 0 };
+
+                for (int k = k0; k < k1; k++) {
+                    float x = at(a, lda, ta, m, k);
+
+                    for (int j = 0; j < J; j++)
+                        acc[j] += x * at(b, ldb, tb, k, n0 + j);
+                }
+                for (int j = 0; j < J; j++)
+                    cm[n0 + j] = add ? acc[j] + cm[n0 + j] : acc[j];
+            }
+            for (; n0 < N; n0++) {              /* the last few columns */
+                float acc = 0.0f;
+
+                for (int k = k0; k < k1; k++)
+                    acc += at(a, lda, ta, m, k) * at(b, ldb, tb, k, n0);
+                cm[n0] = add ? acc + cm[n0] : acc;
+            }
+        }
+}
+
 void
 gemm(float *c, int ldc, const float *a, int lda, int ta,
      const float *b, int ldb, int tb, int M, int N, int K,
@@ -222,6 +263,11 @@ gemm(float *c, int ldc, const float *a, int lda, int ta,
      * tiles as multiplying). Likewise equal row blocks. */
     int kstep = (K + (K + GEMM_KC - 1) / GEMM_KC - 1) / ((K + GEMM_KC - 1)
                                                          / GEMM_KC);
+    if (M < GEMM_MR) {
+        gemm_few_rows(c, ldc, a, lda, ta, b, ldb, tb, M, N, K, accumulate,
+                      kstep);
+        return;
+    }
     int n_mblk = (M + GEMM_MC - 1) / GEMM_MC;
     int mstep = ((M + n_mblk - 1) / n_mblk + GEMM_MR - 1) / GEMM_MR * GEMM_MR;
 

@@ -12,12 +12,14 @@
 #
 # Every process a request starts costs about a millisecond here, so the
 # request path is lean: a PNM body goes straight from the server into
-# `cnn-infer --preproc --body N` (one process that reads exactly
-# CONTENT_LENGTH bytes holding one image and prepares it with preproc's
-# code) or into `preproc --body N | feedback-log`; only PNG and JPEG go
-# through a private temporary directory and netpbm's converter. JSON answers come from the C
-# programs; the shell writes only fixed error texts and messages of our
-# programs filtered down to letters, digits and a little punctuation.
+# `exec cnn-infer --preproc --body N --http` (one process that reads
+# exactly CONTENT_LENGTH bytes holding one image, prepares it with
+# preproc's code and writes the answer with its status) or into
+# `preproc --body N | feedback-log`; only PNG and JPEG go through a
+# private temporary directory and netpbm's converter. JSON answers come
+# from the C programs; the shell writes only fixed error texts and
+# messages of our programs filtered down to letters, digits and a little
+# punctuation.
 # User input never reaches a command as anything but stdin or a value
 # that matched a pattern ([0-9], hex).
 #
@@ -40,12 +42,12 @@ export PATH
 case $origin in *[![:print:]]* | '') origin='*' ;; esac
 case $max_body in '' | *[!0-9]*) max_body=8388608 ;; esac
 
-# answer STATUS: the status line and the headers every answer carries.
+# headers STATUS: the status line (first: busybox httpd reads it only
+# there) and the headers every answer carries (as cnn-infer --http does).
 headers() {
     printf 'Status: %s\r\n' "$1"
-    printf 'Access-Control-Allow-Origin: %s\r\n' "$origin"
-    printf 'Vary: Origin\r\nX-Content-Type-Options: nosniff\r\n'
-    printf 'Cache-Control: no-store\r\n'
+    printf 'Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n' "$origin"
+    printf 'X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n'
 }
 # json STATUS BODY: a JSON answer; BODY is JSON made by a C program.
 json() {
@@ -120,7 +122,7 @@ to_pnm() {
     pnm_len=$(wc -c < "$pnm")
 }
 
-# classify_output: maps a failed program's messages in $out to an answer:
+# answer_failure: maps a failed program's messages in $out to an answer:
 # no ink 422, a bad image 400, anything else 500 (details to the log).
 answer_failure() {
     case $out in
@@ -132,16 +134,18 @@ answer_failure() {
     fail '500 Internal Server Error' 'internal error (see the server log)'
 }
 
-# classify: the answer of cnn-infer for the body, in $out. One process:
-# cnn-infer --preproc runs preproc's code itself (see cnn-infer.c).
+# classify: cnn-infer answers the request itself (--http: the status,
+# Content-Type and the JSON, or 400/422/503 with {"error": ...}), one
+# process: it runs preproc's code (see cnn-infer.c). The PNM fast path
+# exec's it, so the shell does not even wait: each fork costs here.
 classify() {
     if [ -z "${pnm:-}" ]; then
-        out=$(exec cnn-infer --model "$model" --threads 1 --json --echo-input \
-              --preproc --body "$CONTENT_LENGTH" 2>&1) || answer_failure
-    else
-        out=$(exec cnn-infer --model "$model" --threads 1 --json --echo-input \
-              --preproc "$pnm" 2>&1) || answer_failure
+        exec cnn-infer --model "$model" --threads 1 --echo-input --preproc \
+            --body "$CONTENT_LENGTH" --http "$origin"
     fi
+    cnn-infer --model "$model" --threads 1 --echo-input --preproc \
+        --body "$pnm_len" --http "$origin" < "$pnm" || true
+    exit 0
 }
 
 # store: preproc | feedback-log for the body, the answer in $out.
@@ -167,7 +171,6 @@ predict() {
     body_kind
     [ "$kind" = pnm ] || to_pnm
     classify
-    json '200 OK' "$out"
 }
 
 # The query: label=D (required), predicted=D, model=HEX; any other value
