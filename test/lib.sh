@@ -89,17 +89,14 @@ wait_up() {
     return 1
 }
 
-# start_lighttpd: starts lighttpd on a free loopback port with the
-# configuration scripts/serve uses (the environment's FEEDBACK_DIR,
-# DIGITS_MODEL, ... passed on); sets $base (http://127.0.0.1:PORT) and
-# $server_pid, and stops it when the test exits.
-start_lighttpd() {
+# start_server LAUNCH: calls LAUNCH (which starts a server on $port in
+# the background and sets $base) on random ports until one answers
+# $base/ping; sets $server_pid and stops the server when the test exits.
+start_server() {
     for try in 1 2 3 4 5 6 7 8 9 10; do
         port=$(random_port)
-        "$top/scripts/lighttpd-conf" "$port" "$T/lighttpd.log" > "$T/lighttpd.conf"
-        lighttpd -D -f "$T/lighttpd.conf" 2>> "$T/lighttpd.log" &
+        "$1"
         server_pid=$!
-        base=http://127.0.0.1:$port
         if wait_up "$base/ping" "$server_pid"; then
             trap 'kill "$server_pid" 2>/dev/null; rm -rf -- "$T"' EXIT
             return 0
@@ -110,25 +107,26 @@ start_lighttpd() {
     return 1
 }
 
-# start_busybox: the same with busybox httpd: the CGI is linked into a
-# cgi-bin folder (as one would drop it under any server) and finds the
-# project through DIGITS_HOME; the API is under /cgi-bin/digits.cgi.
+# start_lighttpd: lighttpd with the configuration scripts/serve uses (the
+# environment's FEEDBACK_DIR, DIGITS_MODEL, ... passed on).
+launch_lighttpd() {
+    "$top/scripts/lighttpd-conf" "$port" "$T/lighttpd.log" > "$T/lighttpd.conf"
+    lighttpd -D -f "$T/lighttpd.conf" 2>> "$T/lighttpd.log" &
+    base=http://127.0.0.1:$port
+}
+start_lighttpd() { start_server launch_lighttpd; }
+
+# start_busybox: busybox httpd, the CGI linked into a cgi-bin folder (as
+# one would drop it under any server) finding the project through
+# DIGITS_HOME; the API is under /cgi-bin/digits.cgi.
+launch_busybox() {
+    busybox httpd -f -p "127.0.0.1:$port" -h "$T/www" 2>> "$T/busybox.log" &
+    base=http://127.0.0.1:$port/cgi-bin/digits.cgi
+}
 start_busybox() {
     mkdir -p "$T/www/cgi-bin"
     ln -sf "$top/scripts/cgi/digits.cgi" "$T/www/cgi-bin/digits.cgi"
     DIGITS_HOME=$top
     export DIGITS_HOME
-    for try in 1 2 3 4 5 6 7 8 9 10; do
-        port=$(random_port)
-        busybox httpd -f -p "127.0.0.1:$port" -h "$T/www" 2>> "$T/busybox.log" &
-        server_pid=$!
-        base=http://127.0.0.1:$port/cgi-bin/digits.cgi
-        if wait_up "$base/ping" "$server_pid"; then
-            trap 'kill "$server_pid" 2>/dev/null; rm -rf -- "$T"' EXIT
-            return 0
-        fi
-        kill "$server_pid" 2>/dev/null
-        wait "$server_pid" 2>/dev/null
-    done
-    return 1
+    start_server launch_busybox
 }

@@ -1,0 +1,39 @@
+#!/bin/sh
+# scripts/serve (what `make serve` runs): starts lighttpd on 127.0.0.1 on
+# $PORT, prints the URL, serves the page and the API; Ctrl-C (SIGINT to
+# its process group) stops it and leaves nothing running.
+. "$(dirname "$0")/../lib.sh"
+
+FEEDBACK_DIR=$T/store
+export FEEDBACK_DIR
+for try in 1 2 3 4 5; do
+    PORT=$(random_port)
+    export PORT
+    # In its own process group, with SIGINT not ignored (a shell ignores
+    # it in background jobs; a terminal's Ctrl-C is not ignored).
+    perl -MPOSIX -e 'POSIX::setsid(); $SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+        "$top/scripts/serve" > "$T/out" 2> "$T/err" &
+    pid=$!
+    wait_up "http://127.0.0.1:$PORT/ping" "$pid" && break
+    /usr/bin/kill -INT -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+done
+grep -qx "    http://127.0.0.1:$PORT/" "$T/out"; ok $? "prints the URL"
+code=$(curl -s -o "$T/page" -w '%{http_code}' "http://127.0.0.1:$PORT/")
+is "$code" 200 "the page answers"
+grep -q '<canvas id="pad"' "$T/page"; ok $? "... and is the page"
+idx2pgm --count 1 "$top/data/mnist/t10k-images-idx3-ubyte" | pnmtopng > "$T/seven.png"
+code=$(curl -s -o "$T/p" -w '%{http_code}' --data-binary @"$T/seven.png" \
+       -H 'Content-Type: image/png' "http://127.0.0.1:$PORT/predict")
+is "$code" 200 "/predict answers a PNG"
+grep -q '^{"prediction":7,' "$T/p"; ok $? "... a 7"
+code=$(curl -s -o /dev/null -w '%{http_code}' --connect-timeout 2 "http://[::1]:$PORT/ping" || true)
+[ "$code" != 200 ]; ok $? "listens on 127.0.0.1 only (not ::1)"
+
+/usr/bin/kill -INT -- "-$pid"    # Ctrl-C: the whole group
+wait "$pid"
+is "$?" 0 "Ctrl-C: serve exits 0"
+sleep 0.2
+left=$(pgrep -g "$pid" | wc -l | tr -d " ")
+is "$left" 0 "... and nothing of it is left running"
+curl -s -o /dev/null "http://127.0.0.1:$PORT/ping"; ok $(( ! $? )) "... the port is closed"
+done_testing
