@@ -197,6 +197,22 @@ async function desktop(browser) {
   const err = await page.textContent("#error");
   ok(/No digit found/.test(err), `a dropped picture with no digit: the server's 422 shown in words ("${err}")`);
 
+  // Paste: a PNG of a drawn 1 on the clipboard.
+  await page.keyboard.press("Escape");
+  await page.evaluate(async () => {
+    const c = document.createElement("canvas"); c.width = 100; c.height = 100;
+    const g = c.getContext("2d");
+    g.fillStyle = "#fff"; g.fillRect(0, 0, 100, 100);
+    g.strokeStyle = "#000"; g.lineWidth = 9; g.lineCap = "round";
+    g.beginPath(); g.moveTo(52, 12); g.lineTo(48, 88); g.stroke();
+    const blob = await new Promise((r) => c.toBlob(r, "image/png"));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], "one.png", { type: "image/png" }));
+    document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+  });
+  const pasted = await answer(page);
+  ok(pasted && pasted.digit === "1", `pasted a PNG of a 1: predicted ${pasted ? pasted.digit : "nothing"}`);
+
   // Keyboard: Tab reaches the controls in order.
   await page.keyboard.press("Escape");
   await page.focus("#pad");
