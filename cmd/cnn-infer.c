@@ -194,8 +194,14 @@ floats_per_image(const struct arch *a)
     return n;
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+    const char *model, *file, *http;
+    int json, echo, check, pre, threads;
+    size_t body;
+};
+
+static void
+parse_opts(struct opts *o, int argc, char *argv[])
 {
     static const struct option opts[] = {
         { "model",   required_argument, NULL, 'm' },
@@ -209,89 +215,75 @@ main(int argc, char *argv[])
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *model_path = "models/mnist.model", *name = "stdin";
-    int c, json = 0, echo = 0, check = 0, pre = 0;
-    int threads = threads_default(64);
-    size_t body = 0;
-    const char *http = NULL;
-    int w, h, rc = 1;
-    char err[ERRLEN];
-    struct model m;
-    struct infer in;
-    FILE *fp = stdin;
-    size_t index = 0;
+    int c;
 
-    set_progname(argv[0]);
-    pm_init(progname(), 0);
-    pgmio_init();
     while ((c = getopt_long(argc, argv, "m:jt:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'm': model_path = optarg; break;
-        case 'j': json = 1; break;
-        case 'e': echo = 1; break;
-        case 'c': check = 1; break;
-        case 'p': pre = 1; break;
-        case 'H': http = optarg, json = 1; break;
-        case 'b': body = parse_count(optarg, 1, (size_t)1 << 30, "--body");
+        case 'm': o->model = optarg; break;
+        case 'j': o->json = 1; break;
+        case 'e': o->echo = 1; break;
+        case 'c': o->check = 1; break;
+        case 'p': o->pre = 1; break;
+        case 'H': o->http = optarg, o->json = 1; break;
+        case 'b': o->body = parse_count(optarg, 1, (size_t)1 << 30, "--body");
                   break;
-        case 't': threads = (int)parse_count(optarg, 1, 64, "--threads");
+        case 't': o->threads = (int)parse_count(optarg, 1, 64, "--threads");
                   break;
         case 'h': usage(stdout, 0);
         default:  usage(stderr, 1);
         }
     }
-    if (argc - optind > 1 || (check && argc != optind) || (echo && !json) ||
-        (body > 0 && !pre) || (http != NULL && body == 0))
+    if (argc - optind > 1 || (o->check && argc != optind) ||
+        (o->echo && !o->json) || (o->body > 0 && !o->pre) ||
+        (o->http != NULL && o->body == 0))
         usage(stderr, 1);
-    for (const char *o = http; o != NULL && *o != '\0'; o++)
-        if (*o < 0x20 || *o > 0x7e)
+    for (const char *s = o->http; s != NULL && *s != '\0'; s++)
+        if (*s < 0x20 || *s > 0x7e)
             fatal(1, "--http: the origin must be printable ASCII");
-    if (check) {
-        if (model_load_path(&m, model_path, err) != 0)
-            fatal(1, "%s", err);
-        printf(json ? "{\"status\":\"ok\",\"model\":\"%s\"}\n" : "ok %s\n",
-               m.id);
-        model_free(&m);
-        finish_stdout();
-        return 0;
-    }
-    if (argc - optind == 1) {
-        name = argv[optind];
-        if ((fp = fopen(name, "rb")) == NULL)
-            fatal(1, "%s: %s", name, strerror(errno));
-    }
-    if (model_load_path(&m, model_path, err) != 0)
-        fail(http, 503, 1, "the model does not load", "%s", err);
-    if (body > 0 && (fp = pgmio_open_body(fp, body, &rc, err)) == NULL)
-        fail(http, rc == 1 ? 400 : 500, rc, err, "%s: %s", name, err);
-    size_t per = WORK_BYTES / (floats_per_image(&m.arch) * sizeof(float));
-    infer_init(&in, &m, threads, per < 1 ? 1 : per > CHUNK ? CHUNK : (int)per);
-    if (body > 0) {
-        answer_body(&in, &m, fp, json, echo, http);
-        infer_free(&in);
-        model_free(&m);
-        finish_stdout();
-        return 0;
-    }
-    rc = 1;
+    o->file = argc - optind == 1 ? argv[optind] : NULL;
+}
 
+/* --check: the model loads; its id. */
+static void
+check_model(const struct opts *o)
+{
+    struct model m;
+    char err[ERRLEN];
+
+    if (model_load_path(&m, o->model, err) != 0)
+        fatal(1, "%s", err);
+    printf(o->json ? "{\"status\":\"ok\",\"model\":\"%s\"}\n" : "ok %s\n",
+           m.id);
+    model_free(&m);
+}
+
+/* Classifies the stream fp (called name in messages) chunk by chunk. */
+static void
+run_stream(struct infer *in, const struct model *m, FILE *fp,
+           const char *name, const struct opts *o)
+{
     uint8_t *pix = xmalloc_array(CHUNK, NET_IN_PIXELS);
     float *prob = xmalloc_array(CHUNK, ARCH_N_CLASSES * sizeof(float));
+    char err[ERRLEN];
+    size_t index = 0;
+    int w = 0, h = 0, rc = 1;
+
     while (rc == 1) {
         int n = 0;
 
         while (n < CHUNK && (rc = read_next(pix + (size_t)n * NET_IN_PIXELS,
-                                            pre, &w, &h, fp, err)) == 1) {
+                                            o->pre, &w, &h, fp, err)) == 1) {
             if (w != ARCH_IN_W || h != ARCH_IN_H)
                 break;
             n++;
         }
         if (rc == -2)
             rc = 1;             /* too big: reported as a wrong size */
-        infer_run(&in, prob, pix, n);
+        infer_run(in, prob, pix, n);
         for (int i = 0; i < n; i++)
-            print_one(prob + (size_t)i * ARCH_N_CLASSES, json,
-                      echo ? pix + (size_t)i * NET_IN_PIXELS : NULL, m.id);
+            print_one(prob + (size_t)i * ARCH_N_CLASSES, o->json,
+                      o->echo ? pix + (size_t)i * NET_IN_PIXELS : NULL,
+                      m->id);
         index += (size_t)n;
         if (rc == 1 && (w != ARCH_IN_W || h != ARCH_IN_H))
             fatal(1, "%s: image %zu: %dx%d, expected 28x28 (run preproc "
@@ -300,6 +292,42 @@ main(int argc, char *argv[])
             fatal(1, "%s: image %zu: %s", name, index + 1, err);
     }
     free(pix), free(prob);
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct opts o = { .model = "models/mnist.model",
+                      .threads = threads_default(64) };
+    const char *name = "stdin";
+    char err[ERRLEN];
+    struct model m;
+    struct infer in;
+    FILE *fp = stdin;
+    int rc;
+
+    set_progname(argv[0]);
+    pm_init(progname(), 0);
+    pgmio_init();
+    parse_opts(&o, argc, argv);
+    if (o.check) {
+        check_model(&o);
+        finish_stdout();
+        return 0;
+    }
+    if (o.file != NULL && (fp = fopen(name = o.file, "rb")) == NULL)
+        fatal(1, "%s: %s", name, strerror(errno));
+    if (model_load_path(&m, o.model, err) != 0)
+        fail(o.http, 503, 1, "the model does not load", "%s", err);
+    if (o.body > 0 && (fp = pgmio_open_body(fp, o.body, &rc, err)) == NULL)
+        fail(o.http, rc == 1 ? 400 : 500, rc, err, "%s: %s", name, err);
+    size_t per = WORK_BYTES / (floats_per_image(&m.arch) * sizeof(float));
+    infer_init(&in, &m, o.threads, per < 1 ? 1 : per > CHUNK ? CHUNK
+                                                          : (int)per);
+    if (o.body > 0)
+        answer_body(&in, &m, fp, o.json, o.echo, o.http);
+    else
+        run_stream(&in, &m, fp, name, &o);
     infer_free(&in);
     model_free(&m);
     finish_stdout();
