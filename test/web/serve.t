@@ -14,6 +14,7 @@ for try in 1 2 3 4 5; do
     perl -MPOSIX -e 'POSIX::setsid(); $SIG{INT} = "DEFAULT"; exec @ARGV or die' \
         "$top/scripts/serve" > "$T/out" 2> "$T/err" &
     pid=$!
+    trap '/usr/bin/kill -TERM -- "-$pid" 2>/dev/null; rm -rf -- "$T"' EXIT
     wait_up "http://127.0.0.1:$PORT/ping" "$pid" && break
     /usr/bin/kill -INT -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done
