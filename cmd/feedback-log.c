@@ -93,6 +93,29 @@ check(int rc, const char *err)
         fatal(1, "%s", err);
 }
 
+/* The options given fit the mode: n_args operands are left. */
+static void
+check_mode(const struct opts *o, int have_label, int record_opt, int n_args)
+{
+    if (o->mode == RECORD) {
+        if (!have_label)
+            fatal(1, "--label is missing: give the right digit, 0-9");
+        if (n_args > 1)
+            usage(stderr, 1);
+        return;
+    }
+    if (record_opt || n_args != 0)
+        fatal(1, "--label, --predicted, --confidence, --source, --model, "
+              "--json and FILE are for recording, not reading");
+    if ((o->mode == EXPORT) != (o->labels_path != NULL))
+        fatal(1, "--export and --labels FILE go together");
+    if (o->after != NULL && (strlen(o->after) != FEEDBACK_ID_LEN ||
+        strspn(o->after, "0123456789abcdef") != FEEDBACK_ID_LEN))
+        fatal(1, "--after: an id is 16 hex digits (as feedback-log prints)");
+    if (o->since != NULL && strlen(o->since) != FEEDBACK_TIME_LEN)
+        fatal(1, "--since: a time is YYYY-MM-DDTHH:MM:SSZ (UTC)");
+}
+
 static void
 parse_args(struct opts *o, int argc, char *argv[])
 {
@@ -150,24 +173,8 @@ parse_args(struct opts *o, int argc, char *argv[])
         default:  usage(stderr, 1);
         }
     }
-    if (o->mode == RECORD) {
-        if (!have_label)
-            fatal(1, "--label is missing: give the right digit, 0-9");
-        if (argc - optind > 1)
-            usage(stderr, 1);
-        o->file = argc - optind == 1 ? argv[optind] : NULL;
-        return;
-    }
-    if (record_opt || argc != optind)
-        fatal(1, "--label, --predicted, --confidence, --source, --model, "
-              "--json and FILE are for recording, not reading");
-    if ((o->mode == EXPORT) != (o->labels_path != NULL))
-        fatal(1, "--export and --labels FILE go together");
-    if (o->after != NULL && (strlen(o->after) != FEEDBACK_ID_LEN ||
-        strspn(o->after, "0123456789abcdef") != FEEDBACK_ID_LEN))
-        fatal(1, "--after: an id is 16 hex digits (as feedback-log prints)");
-    if (o->since != NULL && strlen(o->since) != FEEDBACK_TIME_LEN)
-        fatal(1, "--since: a time is YYYY-MM-DDTHH:MM:SSZ (UTC)");
+    check_mode(o, have_label, record_opt, argc - optind);
+    o->file = argc - optind == 1 ? argv[optind] : NULL;
 }
 
 /* Reads the one image to record: any PNM, exactly 28x28. */
