@@ -80,10 +80,10 @@ fail() {
 
 # A failed C program's first message line, without the program name.
 first_error() {
-    printf '%s\n' "$1" | sed -n '1{s/^[a-z-]*: //;s/^stdin: //;p;}' 
+    printf '%s\n' "$1" | sed -n '1{s/^[a-z-]*: //;s/^stdin: //;p;}'
 }
 
-# body_source: sets $kind to pnm, png or jpeg from Content-Type (with
+# body_kind: sets $kind to pnm, png or jpeg from Content-Type (with
 # octet-stream or none, from the first bytes), or answers 415.
 body_kind() {
     case ${CONTENT_TYPE:-} in
