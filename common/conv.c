@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "winograd.h"
 
 /* The filter at output column ow covers input columns ow - pad + kw;
  * [*kw0, *kw1) are the kw whose column lies inside the image. */
@@ -92,7 +93,15 @@ conv2d_chunk(const struct conv_shape *s)
 size_t
 conv2d_col_floats(const struct conv_shape *s)
 {
-    return (size_t)conv2d_chunk(s) * s->K * s->K * s->C;
+    size_t n = (size_t)conv2d_chunk(s) * s->K * s->K * s->C;
+
+    if (wino_applies(s)) {
+        if (wino_buf_floats(s) > n)
+            n = wino_buf_floats(s);
+        if (wino_dbuf_floats(s) > n)
+            n = wino_dbuf_floats(s);
+    }
+    return n;
 }
 
 void
@@ -103,6 +112,10 @@ conv2d_forward(float *y, float *col, float *ws, const float *x,
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
+    if (wino_applies(s)) {
+        wino_forward(y, col, ws, x, w, b, N, s);
+        return;
+    }
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
         size_t r1 = R - r0 < chunk ? R : r0 + chunk;
         float *yc = y + r0 * F;                 /* (r1 - r0, F) */
@@ -122,6 +135,13 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
+    if (wino_applies(s)) {
+        for (size_t r = 0; r < R; r++)      /* y[r][f] had + b[f] */
+            for (int f = 0; f < F; f++)
+                db[f] += dy[r * F + f];
+        wino_backward(dx, dw, col, dcol, ws, dy, x, w, N, s);
+        return;
+    }
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
         size_t r1 = R - r0 < chunk ? R : r0 + chunk;
         const float *dyc = dy + r0 * F;         /* (r1 - r0, F) */

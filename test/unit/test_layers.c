@@ -6,6 +6,7 @@
  * differences are not drowned in float rounding. Inputs are kept away
  * from the kinks of ReLU and max-pool, where no derivative exists. */
 #include <math.h>
+#include <string.h>
 
 #include "act.h"
 #include "arch.h"
@@ -295,12 +296,14 @@ net_loss(struct net_work *w, const struct arch *a, const float *params,
     return crossentropy_sum(w->prob, labels, n, ARCH_N_CLASSES);
 }
 
+static const char small_net[] = "conv 4 3 pad 1\nrelu\nmaxpool 2\n"
+                                "conv 3 3\nrelu\ndense 12\ndropout 0.3\n"
+                                "dense 10\n";
+static const char wino_net[] = "conv 8 3 pad 1\nrelu\nconv 8 3\ndense 10\n";
+
 static void
-check_net(struct rng *r)
+check_net(struct rng *r, const char *spec, const char *what)
 {
-    static const char spec[] = "conv 4 3 pad 1\nrelu\nmaxpool 2\n"
-                               "conv 3 3\nrelu\ndense 12\ndropout 0.3\n"
-                               "dense 10\n";
     enum { N = 3 };
     struct arch a;
     struct net_work w;
@@ -308,7 +311,8 @@ check_net(struct rng *r)
     uint8_t pixels[N * NET_IN_PIXELS], labels[N] = { 1, 7, 4 };
     double worst = 0.0;
 
-    ok(arch_parse(&a, spec, sizeof spec - 1, err) == 0, "small arch parses");
+    ok(arch_parse(&a, spec, strlen(spec), err) == 0, "arch of %s parses",
+       what);
     float *params = zeros(a.n_params), *grads = zeros(a.n_params);
     net_init_params(params, &a, 11);
     net_work_init(&w, &a, N, 1);
@@ -332,8 +336,8 @@ check_net(struct rng *r)
     }
     /* Looser than the single layers: a first-layer weight moves every
      * pre-activation of the image, and a few of them cross ReLU's kink. */
-    ok(worst < 5e-2, "whole net (conv, pool, dense, dropout): parameter "
-       "gradients (%.1e)", worst);
+    ok(worst < 5e-2, "whole net (%s): parameter gradients (%.1e)", what,
+       worst);
     net_work_free(&w);
     free(params), free(grads);
 }
@@ -355,6 +359,13 @@ main(void)
     check_pool(&r);
     check_relu_dropout(&r);
     check_softmax(&r);
-    check_net(&r);
+    check_net(&r, small_net, "conv, pool, dense, dropout");
+    /* Winograd's 3x3 path (8 channels or more): even and odd outputs,
+     * padding 0, 1 and 2, several tile groups, one filter and many. */
+    check_conv(2, 8, 8, 8, 5, 3, 0, &r);
+    check_conv(1, 9, 7, 6, 3, 3, 1, &r);
+    check_conv(3, 16, 5, 9, 1, 3, 2, &r);
+    check_conv(40, 8, 6, 7, 33, 3, 1, &r);
+    check_net(&r, wino_net, "a Winograd conv after a direct one");
     return tap_done();
 }
