@@ -42,76 +42,72 @@ gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
         }
 }
 
-/* Packs op(A)[m0 .. m0+mc) x [k0 .. k0+kc) as panels of MR rows:
- * ap[(p*kc + k)*MR + i] = op(A)(m0 + p*MR + i, k0 + k), zero past mc.
- * The loops run along the stored rows, so reads are sequential and only
- * the (small, cached) destination is written with a stride. */
-static void
-pack_a(float *ap, const float *a, int lda, int ta, int m0, int mc,
-       int k0, int kc)
+/* Packs X[x0 .. x0+xn) x [k0 .. k0+kc) as panels of `width` x-values:
+ * dst[(p*kc + k)*width + i] = X(x0 + p*width + i, k0 + k), zero past xn,
+ * where X(i, k) is x[k*ld + i] if t, else x[i*ld + k]. A is packed with
+ * X = op(A) and width MR, B with X = op(B) transposed and width NR.
+ * Inlined with a constant width, so the fixed-size copies become vector
+ * moves (with a variable count the compiler calls a slow rep movs). */
+static inline void
+pack_panels(float *dst0, const float *x, int ld, int t, int x0, int xn,
+            int k0, int kc, int width)
 {
-    for (int p = 0; p * GEMM_MR < mc; p++) {
-        int rows = mc - p * GEMM_MR < GEMM_MR ? mc - p * GEMM_MR : GEMM_MR;
-        float *dst = ap + (size_t)p * kc * GEMM_MR;
-        int m = m0 + p * GEMM_MR;
+    for (int p = 0; p * width < xn; p++) {
+        int n = xn - p * width < width ? xn - p * width : width;
+        float *dst = dst0 + (size_t)p * kc * width;
+        int i0 = x0 + p * width;
 
-        if (rows < GEMM_MR)
-            memset(dst, 0, (size_t)kc * GEMM_MR * sizeof *dst);
-        if (ta && rows == GEMM_MR)      /* A stored (K, M): rows are k */
-            /* A constant count: the compiler copies 6 floats in two
-             * moves (with a variable count it calls a slow rep movs). */
+        if (n < width)
+            memset(dst, 0, (size_t)kc * width * sizeof *dst);
+        if (t && n == width)            /* stored (K, x): rows are k */
             for (int k = 0; k < kc; k++)
-                for (int i = 0; i < GEMM_MR; i++)
-                    dst[k * GEMM_MR + i] = a[(size_t)(k0 + k) * lda + m + i];
-        else if (ta)
+                memcpy(dst + k * width, x + (size_t)(k0 + k) * ld + i0,
+                       (size_t)width * sizeof *dst);
+        else if (t)
             for (int k = 0; k < kc; k++)
-                for (int i = 0; i < rows; i++)
-                    dst[k * GEMM_MR + i] = a[(size_t)(k0 + k) * lda + m + i];
-        else if (rows == GEMM_MR) {     /* A stored (M, K): 6 streams */
-            const float *src = a + (size_t)m * lda + k0;
+                for (int i = 0; i < n; i++)
+                    dst[k * width + i] = x[(size_t)(k0 + k) * ld + i0 + i];
+        else if (n == width && width == GEMM_MR) {  /* 6 streams at once */
+            const float *src = x + (size_t)i0 * ld + k0;
 
             for (int k = 0; k < kc; k++)
                 for (int i = 0; i < GEMM_MR; i++)
-                    dst[k * GEMM_MR + i] = src[(size_t)i * lda + k];
-        } else
-            for (int i = 0; i < rows; i++) {
-                const float *src = a + (size_t)(m + i) * lda + k0;
+                    dst[k * GEMM_MR + i] = src[(size_t)i * ld + k];
+        } else                          /* one stream at a time */
+            for (int i = 0; i < n; i++) {
+                const float *src = x + (size_t)(i0 + i) * ld + k0;
 
                 for (int k = 0; k < kc; k++)
-                    dst[k * GEMM_MR + i] = src[k];
+                    dst[k * width + i] = src[k];
             }
     }
 }
 
-/* Packs op(B)[k0 .. k0+kc) x [n0 .. n0+nc) as panels of NR columns:
- * bp[(p*kc + k)*NR + j] = op(B)(k0 + k, n0 + p*NR + j), zero past nc. */
 static void
-pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc,
-       int n0, int nc)
+pack_a(float *ap, const float *a, int lda, int ta, int m0, int mc, int k0,
+       int kc)
 {
-    for (int p = 0; p * GEMM_NR < nc; p++) {
-        int cols = nc - p * GEMM_NR < GEMM_NR ? nc - p * GEMM_NR : GEMM_NR;
-        float *dst = bp + (size_t)p * kc * GEMM_NR;
-        int n = n0 + p * GEMM_NR;
+    pack_panels(ap, a, lda, ta, m0, mc, k0, kc, GEMM_MR);
+}
 
-        if (cols < GEMM_NR)
-            memset(dst, 0, (size_t)kc * GEMM_NR * sizeof *dst);
-        if (!tb && cols == GEMM_NR)     /* B stored (K, N): rows are k */
-            for (int k = 0; k < kc; k++)    /* constant size: vector moves */
-                memcpy(dst + k * GEMM_NR, b + (size_t)(k0 + k) * ldb + n,
-                       GEMM_NR * sizeof *dst);
-        else if (!tb)
-            for (int k = 0; k < kc; k++)
-                for (int j = 0; j < cols; j++)
-                    dst[k * GEMM_NR + j] = b[(size_t)(k0 + k) * ldb + n + j];
-        else
-            for (int j = 0; j < cols; j++) {
-                const float *src = b + (size_t)(n + j) * ldb + k0;
+/* B is packed as its transpose: X(n, k) = op(B)(k, n). */
+static void
+pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
+       int nc)
+{
+    pack_panels(bp, b, ldb, !tb, n0, nc, k0, kc, GEMM_NR);
+}
 
-                for (int k = 0; k < kc; k++)
-                    dst[k * GEMM_NR + j] = src[k];
-            }
-    }
+size_t
+gemm_packed_b_floats(int K, int N)
+{
+    return (size_t)K * ((N + GEMM_NR - 1) / GEMM_NR * GEMM_NR);
+}
+
+void
+gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N)
+{
+    pack_b(bp, b, ldb, tb, 0, K, 0, N);
 }
 
 /* Adds (or, if !add, copies) the rows x cols corner of tile into C. */
@@ -244,10 +240,12 @@ gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
         }
 }
 
-void
-gemm(float *c, int ldc, const float *a, int lda, int ta,
-     const float *b, int ldb, int tb, int M, int N, int K,
-     int accumulate, float *ws)
+/* The loops around the kernel; bpre, if not NULL, is all of op(B)
+ * packed already (K <= GEMM_KC, N <= GEMM_NC: one block). */
+static void
+blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
+        int ldb, int tb, const float *bpre, int M, int N, int K,
+        int accumulate, float *ws)
 {
     float *ap = ws, *bp = ws + (size_t)GEMM_MC * GEMM_KC;
 
@@ -263,7 +261,7 @@ gemm(float *c, int ldc, const float *a, int lda, int ta,
      * tiles as multiplying). Likewise equal row blocks. */
     int kstep = (K + (K + GEMM_KC - 1) / GEMM_KC - 1) / ((K + GEMM_KC - 1)
                                                          / GEMM_KC);
-    if (M < GEMM_MR) {
+    if (M < GEMM_MR && bpre == NULL) {
         gemm_few_rows(c, ldc, a, lda, ta, b, ldb, tb, M, N, K, accumulate,
                       kstep);
         return;
@@ -278,16 +276,35 @@ gemm(float *c, int ldc, const float *a, int lda, int ta,
             int kc = K - k0 < kstep ? K - k0 : kstep;
             int add = accumulate || k0 > 0;
 
-            pack_b(bp, b, ldb, tb, k0, kc, n0, nc);
+            if (bpre == NULL)
+                pack_b(bp, b, ldb, tb, k0, kc, n0, nc);
             for (int m0 = 0; m0 < M; m0 += mstep) {
                 int mc = M - m0 < mstep ? M - m0 : mstep;
 
                 pack_a(ap, a, lda, ta, m0, mc, k0, kc);
-                macro_block(c + (size_t)m0 * ldc + n0, ldc, ap, bp, mc, nc,
-                            kc, add);
+                macro_block(c + (size_t)m0 * ldc + n0, ldc, ap,
+                            bpre != NULL ? bpre : bp, mc, nc, kc, add);
             }
         }
     }
+}
+
+void
+gemm(float *c, int ldc, const float *a, int lda, int ta,
+     const float *b, int ldb, int tb, int M, int N, int K,
+     int accumulate, float *ws)
+{
+    blocked(c, ldc, a, lda, ta, b, ldb, tb, NULL, M, N, K, accumulate, ws);
+}
+
+void
+gemm_prepacked_b(float *c, int ldc, const float *a, int lda, int ta,
+                 const float *bp, int M, int N, int K, int accumulate,
+                 float *ws)
+{
+    if (K > GEMM_KC || N > GEMM_NC)
+        fatal(2, "gemm_prepacked_b: %dx%d is more than one block", K, N);
+    blocked(c, ldc, a, lda, ta, NULL, 0, 0, bp, M, N, K, accumulate, ws);
 }
 
 float *

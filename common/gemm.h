@@ -30,6 +30,16 @@
 void gemm(float *c, int ldc, const float *a, int lda, int ta,
           const float *b, int ldb, int tb, int M, int N, int K,
           int accumulate, float *ws);
+/* B packed once and used for many products (the same weights against
+ * many blocks of input): gemm_pack_b writes op(B) (K x N) to bp, which
+ * holds gemm_packed_b_floats(K, N); gemm_prepacked_b is gemm() with that
+ * in place of b. K <= GEMM_KC and N <= GEMM_NC (one block). Same answers,
+ * bit for bit, as gemm() with b. */
+size_t gemm_packed_b_floats(int K, int N);
+void gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N);
+void gemm_prepacked_b(float *c, int ldc, const float *a, int lda, int ta,
+                      const float *bp, int M, int N, int K, int accumulate,
+                      float *ws);
 void gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
               const float *b, int ldb, int tb, int M, int N, int K,
               int accumulate);

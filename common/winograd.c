@@ -10,6 +10,46 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "simd.h"
+
+/* The transforms work on L channels (or filters) at once, in vector
+ * registers where the compiler has them; a last partial group goes
+ * through a zero-padded buffer. */
+#ifdef HAVE_V8F
+typedef v8f lanes;
+#define L 8
+#define lanes_load v8f_load
+#define lanes_store v8f_store
+#else
+typedef float lanes;
+#define L 1
+static inline lanes lanes_load(const float *p) { return *p; }
+static inline void lanes_store(float *p, lanes v) { *p = v; }
+#endif
+
+static inline lanes
+load_l(const float *src, int n)
+{
+    float b[L] = { 0 };
+
+    if (n == L)
+        return lanes_load(src);
+    memcpy(b, src, (size_t)n * sizeof *b);
+    return lanes_load(b);
+}
+
+static inline void
+store_l(float *dst, lanes v, int n)
+{
+    float b[L];
+
+    if (n == L) {
+        lanes_store(dst, v);
+        return;
+    }
+    lanes_store(b, v);
+    memcpy(dst, b, (size_t)n * sizeof *b);
+}
 
 /* Fewer channels than this and the 16 products are too thin to pay. */
 #define WINO_MIN_C 8
@@ -17,7 +57,9 @@
 int
 wino_applies(const struct conv_shape *s)
 {
-    return s->K == 3 && s->C >= WINO_MIN_C;
+    /* U[xi], packed once, must be a single block of gemm's */
+    return s->K == 3 && s->C >= WINO_MIN_C && s->C <= GEMM_KC &&
+           s->F <= GEMM_KC;
 }
 
 /* Tiles per group: V and M of a group fill CONV_COL_FLOATS, a multiple of
@@ -31,13 +73,25 @@ group_tiles(const struct conv_shape *s)
     return tb < GEMM_MR ? GEMM_MR : tb;
 }
 
+/* Floats of U[xi] packed as gemm's B, for forward (C x F) and for
+ * backward (U[xi]^T, F x C). */
+static size_t
+packed_floats(const struct conv_shape *s)
+{
+    size_t fwd = gemm_packed_b_floats(s->C, s->F);
+    size_t bwd = gemm_packed_b_floats(s->F, s->C);
+
+    return fwd > bwd ? fwd : bwd;
+}
+
 size_t
 wino_buf_floats(const struct conv_shape *s)
 {
     size_t tb = (size_t)group_tiles(s);
 
-    /* U, V, M, and one row of zeros for patches past the image edge */
-    return 16 * ((size_t)s->C * s->F + tb * (s->C + s->F)) + (size_t)s->C;
+    /* U, U packed, V, M, and a row of zeros for patches past the edge */
+    return 16 * ((size_t)s->C * s->F + packed_floats(s) +
+                 tb * (s->C + s->F)) + (size_t)s->C;
 }
 
 size_t
@@ -142,22 +196,26 @@ transform_input(float *V, int tb, const float *x, const float *zero,
             }
         float *v = V + (size_t)t * C;
 
-        for (int c = 0; c < C; c++) {
-            float d[4][4], r[4][4];
+        for (int c = 0; c < C; c += L) {
+            int n = C - c < L ? C - c : L;
+            lanes d[16], r[16];
 
             for (int k = 0; k < 16; k++)
-                d[k / 4][k % 4] = p[k][c];
+                d[k] = load_l(p[k] + c, n);
             for (int j = 0; j < 4; j++) {           /* rows: B^T d */
-                r[0][j] = d[0][j] - d[2][j];
-                r[1][j] = d[1][j] + d[2][j];
-                r[2][j] = d[2][j] - d[1][j];
-                r[3][j] = d[1][j] - d[3][j];
+                r[j] = d[j] - d[8 + j];
+                r[4 + j] = d[4 + j] + d[8 + j];
+                r[8 + j] = d[8 + j] - d[4 + j];
+                r[12 + j] = d[4 + j] - d[12 + j];
             }
             for (int i = 0; i < 4; i++) {           /* columns: (B^T d) B */
-                v[(i * 4 + 0) * xi + c] = r[i][0] - r[i][2];
-                v[(i * 4 + 1) * xi + c] = r[i][1] + r[i][2];
-                v[(i * 4 + 2) * xi + c] = r[i][2] - r[i][1];
-                v[(i * 4 + 3) * xi + c] = r[i][1] - r[i][3];
+                const lanes *ri = r + 4 * i;
+                float *vi = v + (size_t)(i * 4) * xi + c;
+
+                store_l(vi, ri[0] - ri[2], n);
+                store_l(vi + xi, ri[1] + ri[2], n);
+                store_l(vi + 2 * xi, ri[2] - ri[1], n);
+                store_l(vi + 3 * xi, ri[1] - ri[3], n);
             }
         }
     }
@@ -180,23 +238,24 @@ transform_output(float *y, const float *M, int tb, const float *b, int t0,
         float *y01 = y00 + F, *y10 = y00 + (size_t)s->OW * F, *y11 = y10 + F;
         int right = ow + 1 < s->OW, below = oh + 1 < s->OH;
 
-        for (int f = 0; f < F; f++) {
-            float r[2][4];
+        for (int f = 0; f < F; f += L) {
+            int n = F - f < L ? F - f : L;
+            lanes mm[16], r[2][4], bf = load_l(b + f, n);
 
+            for (int k = 0; k < 16; k++)
+                mm[k] = load_l(m + k * xi + f, n);
             for (int j = 0; j < 4; j++) {           /* rows: A^T M */
-                float m0 = m[j * xi + f], m1 = m[(4 + j) * xi + f];
-                float m2 = m[(8 + j) * xi + f], m3 = m[(12 + j) * xi + f];
-
-                r[0][j] = m0 + m1 + m2;
-                r[1][j] = m1 - m2 - m3;
+                r[0][j] = mm[j] + mm[4 + j] + mm[8 + j];
+                r[1][j] = mm[4 + j] - mm[8 + j] - mm[12 + j];
             }
-            y00[f] = r[0][0] + r[0][1] + r[0][2] + b[f];  /* (A^T M) A */
+            /* columns: (A^T M) A, plus the bias */
+            store_l(y00 + f, r[0][0] + r[0][1] + r[0][2] + bf, n);
             if (right)
-                y01[f] = r[0][1] - r[0][2] - r[0][3] + b[f];
+                store_l(y01 + f, r[0][1] - r[0][2] - r[0][3] + bf, n);
             if (below)
-                y10[f] = r[1][0] + r[1][1] + r[1][2] + b[f];
+                store_l(y10 + f, r[1][0] + r[1][1] + r[1][2] + bf, n);
             if (right && below)
-                y11[f] = r[1][1] - r[1][2] - r[1][3] + b[f];
+                store_l(y11 + f, r[1][1] - r[1][2] - r[1][3] + bf, n);
         }
     }
 }
@@ -218,24 +277,28 @@ transform_grad_output(float *dM, int tb, const float *dy, int t0, int nt,
         int right = ow + 1 < s->OW, below = oh + 1 < s->OH;
         float *m = dM + (size_t)t * F;
 
-        for (int f = 0; f < F; f++) {
-            float g[2][2], r[4][2];
+        for (int f = 0; f < F; f += L) {
+            int n = F - f < L ? F - f : L;
+            lanes zero = load_l(g00, 0), g[4], r[4][2];
 
-            g[0][0] = g00[f];
-            g[0][1] = right ? g00[F + f] : 0.0f;
-            g[1][0] = below ? g00[(size_t)s->OW * F + f] : 0.0f;
-            g[1][1] = right && below ? g00[((size_t)s->OW + 1) * F + f] : 0.0f;
+            g[0] = load_l(g00 + f, n);
+            g[1] = right ? load_l(g00 + F + f, n) : zero;
+            g[2] = below ? load_l(g00 + (size_t)s->OW * F + f, n) : zero;
+            g[3] = right && below ? load_l(g00 + ((size_t)s->OW + 1) * F + f,
+                                           n) : zero;
             for (int j = 0; j < 2; j++) {           /* rows: A dY */
-                r[0][j] = g[0][j];
-                r[1][j] = g[0][j] + g[1][j];
-                r[2][j] = g[0][j] - g[1][j];
-                r[3][j] = -g[1][j];
+                r[0][j] = g[j];
+                r[1][j] = g[j] + g[2 + j];
+                r[2][j] = g[j] - g[2 + j];
+                r[3][j] = zero - g[2 + j];
             }
             for (int i = 0; i < 4; i++) {           /* columns: (A dY) A^T */
-                m[(i * 4 + 0) * xi + f] = r[i][0];
-                m[(i * 4 + 1) * xi + f] = r[i][0] + r[i][1];
-                m[(i * 4 + 2) * xi + f] = r[i][0] - r[i][1];
-                m[(i * 4 + 3) * xi + f] = -r[i][1];
+                float *mi = m + (size_t)(i * 4) * xi + f;
+
+                store_l(mi, r[i][0], n);
+                store_l(mi + xi, r[i][0] + r[i][1], n);
+                store_l(mi + 2 * xi, r[i][0] - r[i][1], n);
+                store_l(mi + 3 * xi, zero - r[i][1], n);
             }
         }
     }
@@ -252,7 +315,7 @@ transform_grad_input(float *dx, const float *dV, int tb, int t0, int nt,
 
     for (int t = 0; t < nt; t++) {
         float *p[16];
-        int n, oh, ow, all = 1;
+        int n, oh, ow;
 
         tile_place(t0 + t, s, &n, &oh, &ow);
         for (int i = 0; i < 4; i++)
@@ -262,35 +325,32 @@ transform_grad_input(float *dx, const float *dV, int tb, int t0, int nt,
 
                 p[i * 4 + j] = in ? dx + (((size_t)n * s->H + ih) * s->W + iw)
                                          * C : NULL;
-                all &= in;
             }
         const float *v = dV + (size_t)t * C;
 
-        for (int c = 0; c < C; c++) {
-            float r[4][4], d[4][4];
+        for (int c = 0; c < C; c += L) {
+            int n = C - c < L ? C - c : L;
+            lanes vv[16], r[16], d[16], zero = load_l(v, 0);
 
+            for (int k = 0; k < 16; k++)
+                vv[k] = load_l(v + k * xi + c, n);
             for (int j = 0; j < 4; j++) {           /* rows: B dV */
-                float v0 = v[j * xi + c], v1 = v[(4 + j) * xi + c];
-                float v2 = v[(8 + j) * xi + c], v3 = v[(12 + j) * xi + c];
-
-                r[0][j] = v0;
-                r[1][j] = v1 - v2 + v3;
-                r[2][j] = v1 + v2 - v0;
-                r[3][j] = -v3;
+                r[j] = vv[j];
+                r[4 + j] = vv[4 + j] - vv[8 + j] + vv[12 + j];
+                r[8 + j] = vv[4 + j] + vv[8 + j] - vv[j];
+                r[12 + j] = zero - vv[12 + j];
             }
             for (int i = 0; i < 4; i++) {           /* columns: (B dV) B^T */
-                d[i][0] = r[i][0];
-                d[i][1] = r[i][1] - r[i][2] + r[i][3];
-                d[i][2] = r[i][1] + r[i][2] - r[i][0];
-                d[i][3] = -r[i][3];
+                const lanes *ri = r + 4 * i;
+
+                d[4 * i] = ri[0];
+                d[4 * i + 1] = ri[1] - ri[2] + ri[3];
+                d[4 * i + 2] = ri[1] + ri[2] - ri[0];
+                d[4 * i + 3] = zero - ri[3];
             }
-            if (all)
-                for (int k = 0; k < 16; k++)
-                    p[k][c] += d[k / 4][k % 4];
-            else
-                for (int k = 0; k < 16; k++)
-                    if (p[k] != NULL)
-                        p[k][c] += d[k / 4][k % 4];
+            for (int k = 0; k < 16; k++)
+                if (p[k] != NULL)
+                    store_l(p[k] + c, load_l(p[k] + c, n) + d[k], n);
         }
     }
 }
@@ -307,18 +367,22 @@ wino_forward(float *y, float *buf, float *ws, const float *x,
              const struct conv_shape *s)
 {
     int C = s->C, F = s->F, tb = group_tiles(s), T = n_tiles(N, s);
-    float *U = buf, *V = U + (size_t)16 * C * F;
+    size_t np = packed_floats(s);
+    float *U = buf, *UP = U + (size_t)16 * C * F, *V = UP + 16 * np;
     float *M = V + (size_t)16 * tb * C, *zero = M + (size_t)16 * tb * F;
 
     memset(zero, 0, (size_t)C * sizeof *zero);
     transform_weights(U, w, s);
+    for (int xi = 0; xi < 16; xi++)
+        gemm_pack_b(UP + xi * np, U + (size_t)xi * C * F, F, 0, C, F);
     for (int t0 = 0; t0 < T; t0 += tb) {
         int nt = T - t0 < tb ? T - t0 : tb;
 
         transform_input(V, tb, x, zero, t0, nt, s);
         for (int xi = 0; xi < 16; xi++)     /* M[xi] = V[xi] U[xi] */
-            gemm(M + (size_t)xi * tb * F, F, V + (size_t)xi * tb * C, C, 0,
-                 U + (size_t)xi * C * F, F, 0, nt, F, C, 0, ws);
+            gemm_prepacked_b(M + (size_t)xi * tb * F, F,
+                             V + (size_t)xi * tb * C, C, 0, UP + xi * np,
+                             nt, F, C, 0, ws);
         transform_output(y, M, tb, b, t0, nt, s);
     }
 }
@@ -329,14 +393,18 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
               const struct conv_shape *s)
 {
     int C = s->C, F = s->F, tb = group_tiles(s), T = n_tiles(N, s);
-    float *U = buf, *V = U + (size_t)16 * C * F;
+    size_t np = packed_floats(s);
+    float *U = buf, *UP = U + (size_t)16 * C * F, *V = UP + 16 * np;
     float *dM = V + (size_t)16 * tb * C, *zero = dM + (size_t)16 * tb * F;
     float *dU = dbuf, *dV = dU + (size_t)16 * C * F;
 
     memset(zero, 0, (size_t)C * sizeof *zero);
     memset(dU, 0, (size_t)16 * C * F * sizeof *dU);
-    if (dx != NULL)
+    if (dx != NULL) {
         transform_weights(U, w, s);
+        for (int xi = 0; xi < 16; xi++)     /* U[xi]^T, F x C */
+            gemm_pack_b(UP + xi * np, U + (size_t)xi * C * F, F, 1, F, C);
+    }
     for (int t0 = 0; t0 < T; t0 += tb) {
         int nt = T - t0 < tb ? T - t0 : tb;
 
@@ -350,8 +418,8 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
             gemm(dU + (size_t)xi * C * F, F, Vx, C, 1, dMx, F, 0, C, F, nt,
                  1, ws);
             if (dx != NULL)             /* dV[xi] = dM[xi] U[xi]^T */
-                gemm(dV + (size_t)xi * tb * C, C, dMx, F, 0,
-                     U + (size_t)xi * C * F, F, 1, nt, C, F, 0, ws);
+                gemm_prepacked_b(dV + (size_t)xi * tb * C, C, dMx, F, 0,
+                                 UP + xi * np, nt, C, F, 0, ws);
         }
         if (dx != NULL)
             transform_grad_input(dx, dV, tb, t0, nt, s);
