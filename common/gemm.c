@@ -127,14 +127,13 @@ store_tile(float *c, int ldc, const float *tile, int rows, int cols,
     }
 }
 
-/* C tile (rows <= MR, cols <= NR) [+]= A panel (kc,MR)^T . B panel
- * (kc,NR), both packed. A full tile goes straight from the registers to
- * C; a ragged one through a scratch tile. */
+/* The MR x NR tile of C (leading dimension ldc) [+]= A panel (kc,MR)^T .
+ * B panel (kc,NR), both packed, with 12 vector accumulators. Full tiles
+ * only: a ragged edge goes through a scratch tile (see macro_block), so
+ * the accumulators go straight from registers to C. */
 static void
-kernel(float *c, int ldc, const float *ap, const float *bp, int kc,
-       int rows, int cols, int add)
+kernel(float *c, int ldc, const float *ap, const float *bp, int kc, int add)
 {
-    float tile[GEMM_MR * GEMM_NR];
 #ifdef HAVE_V8F
     v8f acc[GEMM_MR][2];
 
@@ -150,33 +149,26 @@ kernel(float *c, int ldc, const float *ap, const float *bp, int kc,
             acc[i][1] += ak[i] * b1;
         }
     }
-    if (rows == GEMM_MR && cols == GEMM_NR) {
-        for (int i = 0; i < GEMM_MR; i++) {
-            float *ci = c + (size_t)i * ldc;
-
-            if (add) {
-                acc[i][0] += v8f_load(ci);
-                acc[i][1] += v8f_load(ci + 8);
-            }
-            v8f_store(ci, acc[i][0]);
-            v8f_store(ci + 8, acc[i][1]);
-        }
-        return;
-    }
     for (int i = 0; i < GEMM_MR; i++) {
-        v8f_store(tile + i * GEMM_NR, acc[i][0]);
-        v8f_store(tile + i * GEMM_NR + 8, acc[i][1]);
+        float *ci = c + (size_t)i * ldc;
+
+        if (add) {
+            acc[i][0] += v8f_load(ci);
+            acc[i][1] += v8f_load(ci + 8);
+        }
+        v8f_store(ci, acc[i][0]);
+        v8f_store(ci + 8, acc[i][1]);
     }
 #else
-    for (int i = 0; i < GEMM_MR * GEMM_NR; i++)
-        tile[i] = 0.0f;
+    float tile[GEMM_MR * GEMM_NR] = { 0 };
+
     for (int k = 0; k < kc; k++)
         for (int i = 0; i < GEMM_MR; i++)
             for (int j = 0; j < GEMM_NR; j++)
                 tile[i * GEMM_NR + j] += ap[k * GEMM_MR + i] *
                                          bp[k * GEMM_NR + j];
+    store_tile(c, ldc, tile, GEMM_MR, GEMM_NR, add);
 #endif
-    store_tile(c, ldc, tile, rows, cols, add);
 }
 
 /* One packed MCxKC block of A against one packed KCxNC block of B. */
@@ -192,9 +184,17 @@ macro_block(float *c, int ldc, const float *ap, const float *bp, int mc,
             int rows = mc - ip * GEMM_MR < GEMM_MR ? mc - ip * GEMM_MR
                                                    : GEMM_MR;
 
-            kernel(c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR, ldc,
-                   ap + (size_t)ip * kc * GEMM_MR, bpanel, kc, rows, cols,
-                   add);
+            float *cij = c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR;
+            const float *apanel = ap + (size_t)ip * kc * GEMM_MR;
+
+            if (rows == GEMM_MR && cols == GEMM_NR)
+                kernel(cij, ldc, apanel, bpanel, kc, add);
+            else {
+                float tile[GEMM_MR * GEMM_NR];
+
+                kernel(tile, GEMM_NR, apanel, bpanel, kc, 0);
+                store_tile(cij, ldc, tile, rows, cols, add);
+            }
         }
     }
 }
