@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gemm.h"
+#include "simd.h"
 #include "winograd.h"
 
 /* The filter at output column ow covers input columns ow - pad + kw;
@@ -82,6 +83,126 @@ col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
     }
 }
 
+/* One input channel (a first layer): the product col w^T has depth K*K
+ * only (9 or 25), too shallow for gemm's packing and tile stores to pay.
+ * Here the filters go across vector lanes instead: each output position
+ * takes its K*K inputs and multiplies them into the FB filters held in
+ * FB / LANES registers. Each sum runs exactly as gemm's does (see
+ * gemm_kstep), so the answers are gemm's, bit for bit. */
+#define FB (4 * LANES)
+#define MAX_TAPS (15 * 15)              /* K is at most 15 (arch.c) */
+
+static size_t wt_floats(const struct conv_shape *s);
+
+static int
+direct_applies(const struct conv_shape *s)
+{
+    /* w^T is laid out in gemm's workspace */
+    return s->C == 1 && s->K * s->K <= MAX_TAPS &&
+           wt_floats(s) <= GEMM_WS_FLOATS;
+}
+
+/* Floats of w^T and the biases, padded to whole groups of FB filters. */
+static size_t
+wt_floats(const struct conv_shape *s)
+{
+    return (size_t)(s->K * s->K + 1) * ((s->F + FB - 1) / FB * FB);
+}
+
+/* y = b + col w^T for all N images, the K*K inputs of each output
+ * position read straight from x (C is 1: col's row is just those). wt is
+ * w transposed, (D, Fp), and bp the biases, both zero-padded to Fp. D is
+ * at most 225, one of gemm's depth slices. */
+static void
+direct_forward(float *y, const float *x, const float *wt, const float *bp,
+               int N, const struct conv_shape *s)
+{
+    int K = s->K, D = K * K, F = s->F, Fp = (F + FB - 1) / FB * FB;
+    float tap[MAX_TAPS];
+
+    for (int n = 0; n < N; n++)
+        for (int oh = 0; oh < s->OH; oh++)
+            for (int ow = 0; ow < s->OW; ow++) {
+                const float *xn = x + (size_t)n * s->H * s->W;
+                float *yr = y + (((size_t)n * s->OH + oh) * s->OW + ow) * F;
+                int ih0 = oh - s->pad, iw0 = ow - s->pad;
+
+                if (ih0 >= 0 && ih0 + K <= s->H && iw0 >= 0 && iw0 + K <= s->W)
+                    for (int kh = 0; kh < K; kh++)
+                        for (int kw = 0; kw < K; kw++)
+                            tap[kh * K + kw] = xn[(ih0 + kh) * s->W + iw0 + kw];
+                else                        /* zero outside the image */
+                    for (int kh = 0; kh < K; kh++)
+                        for (int kw = 0; kw < K; kw++) {
+                            int ih = ih0 + kh, iw = iw0 + kw;
+
+                            tap[kh * K + kw] = ih >= 0 && ih < s->H &&
+                                               iw >= 0 && iw < s->W
+                                ? xn[ih * s->W + iw] : 0.0f;
+                        }
+                for (int f0 = 0; f0 < F; f0 += FB) {
+                    lanes acc[4] = { 0 };
+
+                    for (int d = 0; d < D; d++)
+                        for (int j = 0; j < 4; j++)
+                            acc[j] += tap[d] * lanes_load(wt + (size_t)d * Fp
+                                                          + f0 + j * LANES);
+                    for (int j = 0; j < 4; j++) {
+                        lanes o = acc[j] + lanes_load(bp + f0 + j * LANES);
+                        int m = F - f0 - j * LANES;
+
+                        if (m >= LANES)
+                            lanes_store(yr + f0 + j * LANES, o);
+                        else if (m > 0)
+                            lanes_store_n(yr + f0 + j * LANES, o, m);
+                    }
+                }
+            }
+}
+
+/* dw += dy^T col over rows (col and dy from row 0 of the chunk). */
+static void
+direct_weight_grad(float *dw, const float *dy, const float *col,
+                   int rows, int D, int F)
+{
+    int kstep = gemm_kstep(rows);
+
+    for (int r0 = 0; r0 < rows; r0 += kstep) {
+        int r1 = rows - r0 < kstep ? rows : r0 + kstep;
+
+        for (int d = 0; d < D; d++) {
+            int f0 = 0;
+
+            /* FB filters at once: four independent sums, which the
+             * compiler fuses into fma as in gemm's kernel (a single
+             * running sum it leaves as multiply and add on some CPUs). */
+            for (; f0 + FB <= F; f0 += FB) {
+                lanes acc[4] = { 0 };
+                float sum[FB];
+
+                for (int r = r0; r < r1; r++) {
+                    const float *g = dy + (size_t)r * F + f0;
+                    float c = col[(size_t)r * D + d];
+
+                    for (int j = 0; j < 4; j++)
+                        acc[j] += lanes_load(g + j * LANES) * c;
+                }
+                for (int j = 0; j < 4; j++)
+                    lanes_store(sum + j * LANES, acc[j]);
+                for (int l = 0; l < FB; l++)
+                    dw[(size_t)(f0 + l) * D + d] += sum[l];
+            }
+            for (; f0 < F; f0++) {                  /* the last few */
+                float acc = 0.0f;
+
+                for (int r = r0; r < r1; r++)
+                    acc += dy[(size_t)r * F + f0] * col[(size_t)r * D + d];
+                dw[(size_t)f0 * D + d] += acc;
+            }
+        }
+    }
+}
+
 int
 conv2d_chunk(const struct conv_shape *s)
 {
@@ -114,6 +235,18 @@ conv2d_forward(float *y, float *col, float *ws, const float *x,
 
     if (wino_applies(s)) {
         wino_forward(y, col, ws, x, w, b, N, s);
+        return;
+    }
+    if (direct_applies(s)) {            /* ws holds w^T, then b */
+        int Fp = (F + FB - 1) / FB * FB;
+
+        memset(ws, 0, wt_floats(s) * sizeof *ws);
+        for (int f = 0; f < F; f++) {
+            for (int d = 0; d < D; d++)
+                ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
+            ws[(size_t)D * Fp + f] = b[f];
+        }
+        direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
         return;
     }
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
@@ -152,6 +285,10 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
             for (int f = 0; f < F; f++)
                 db[f] += dyc[(size_t)r * F + f];
         im2col_rows(col, x, r0, r1, s);
+        if (dx == NULL && direct_applies(s)) {
+            direct_weight_grad(dw, dyc, col, rows, D, F);
+            continue;
+        }
         gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, 1, ws); /* dy^T col */
         if (dx == NULL)
             continue;

@@ -240,6 +240,17 @@ gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
         }
 }
 
+/* Equal depth slices, not KC and a remainder: K = 288 as one slice of
+ * 288, not 256 + 32 (a 32-deep slice spends as long storing its tiles as
+ * multiplying). Likewise equal row blocks (in blocked). */
+int
+gemm_kstep(int K)
+{
+    int slices = (K + GEMM_KC - 1) / GEMM_KC;
+
+    return slices > 0 ? (K + slices - 1) / slices : 0;
+}
+
 /* The loops around the kernel; bpre, if not NULL, is all of op(B)
  * packed already (K <= GEMM_KC, N <= GEMM_NC: one block). */
 static void
@@ -256,11 +267,7 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
             memset(c + (size_t)m * ldc, 0, (size_t)N * sizeof *c);
         return;
     }
-    /* Equal depth slices, not KC and a remainder: K = 288 as one slice of
-     * 288, not 256 + 32 (a 32-deep slice spends as long storing its
-     * tiles as multiplying). Likewise equal row blocks. */
-    int kstep = (K + (K + GEMM_KC - 1) / GEMM_KC - 1) / ((K + GEMM_KC - 1)
-                                                         / GEMM_KC);
+    int kstep = gemm_kstep(K);
     if (M < GEMM_MR && bpre == NULL) {
         gemm_few_rows(c, ldc, a, lda, ta, b, ldb, tb, M, N, K, accumulate,
                       kstep);

@@ -40,6 +40,11 @@ void gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N);
 void gemm_prepacked_b(float *c, int ldc, const float *a, int lda, int ta,
                       const float *bp, int M, int N, int K, int accumulate,
                       float *ws);
+/* gemm sums K in slices of this depth: each element of C is the sum over
+ * one slice, k in order, each product fused into the running sum (fma),
+ * from zero, then added to C (or stored, for the first slice without
+ * accumulate). Code that must give the same bits as gemm follows it. */
+int gemm_kstep(int K);
 void gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
               const float *b, int ldb, int tb, int M, int N, int K,
               int accumulate);

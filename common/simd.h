@@ -35,4 +35,44 @@ v8f_splat(float x)
 }
 #endif
 
+/* lanes: LANES floats worked on at once, a v8f where there is one and a
+ * plain float elsewhere, for loops written once for both. The _n forms
+ * take the first n <= LANES floats (zero past n on load), so a last
+ * partial group needs no separate code. */
+#ifdef HAVE_V8F
+typedef v8f lanes;
+#define LANES 8
+#define lanes_load v8f_load
+#define lanes_store v8f_store
+#else
+typedef float lanes;
+#define LANES 1
+static inline lanes lanes_load(const float *p) { return *p; }
+static inline void lanes_store(float *p, lanes v) { *p = v; }
+#endif
+
+static inline lanes
+lanes_load_n(const float *src, int n)
+{
+    float b[LANES] = { 0 };
+
+    if (n == LANES)
+        return lanes_load(src);
+    memcpy(b, src, (size_t)n * sizeof *b);
+    return lanes_load(b);
+}
+
+static inline void
+lanes_store_n(float *dst, lanes v, int n)
+{
+    float b[LANES];
+
+    if (n == LANES) {
+        lanes_store(dst, v);
+        return;
+    }
+    lanes_store(b, v);
+    memcpy(dst, b, (size_t)n * sizeof *b);
+}
+
 #endif

@@ -13,43 +13,10 @@
 #include "simd.h"
 
 /* The transforms work on L channels (or filters) at once, in vector
- * registers where the compiler has them; a last partial group goes
- * through a zero-padded buffer. */
-#ifdef HAVE_V8F
-typedef v8f lanes;
-#define L 8
-#define lanes_load v8f_load
-#define lanes_store v8f_store
-#else
-typedef float lanes;
-#define L 1
-static inline lanes lanes_load(const float *p) { return *p; }
-static inline void lanes_store(float *p, lanes v) { *p = v; }
-#endif
-
-static inline lanes
-load_l(const float *src, int n)
-{
-    float b[L] = { 0 };
-
-    if (n == L)
-        return lanes_load(src);
-    memcpy(b, src, (size_t)n * sizeof *b);
-    return lanes_load(b);
-}
-
-static inline void
-store_l(float *dst, lanes v, int n)
-{
-    float b[L];
-
-    if (n == L) {
-        lanes_store(dst, v);
-        return;
-    }
-    lanes_store(b, v);
-    memcpy(dst, b, (size_t)n * sizeof *b);
-}
+ * registers where the compiler has them (simd.h's lanes). */
+#define L LANES
+#define load_l lanes_load_n
+#define store_l lanes_store_n
 
 /* Fewer channels than this and the 16 products are too thin to pay. */
 #define WINO_MIN_C 8

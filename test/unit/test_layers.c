@@ -367,5 +367,8 @@ main(void)
     check_conv(3, 16, 5, 9, 1, 3, 2, &r);
     check_conv(40, 8, 6, 7, 33, 3, 1, &r);
     check_net(&r, wino_net, "a Winograd conv after a direct one");
+    /* One input channel, direct: a whole group of 32 filters and a
+     * ragged one, with padding. */
+    check_conv(2, 1, 8, 7, 33, 3, 1, &r);
     return tap_done();
 }
