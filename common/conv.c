@@ -268,6 +268,8 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
+    memset(dw, 0, (size_t)F * D * sizeof *dw);  /* small: then add */
+    memset(db, 0, (size_t)F * sizeof *db);
     if (wino_applies(s)) {
         for (size_t r = 0; r < R; r++)      /* y[r][f] had + b[f] */
             for (int f = 0; f < F; f++)

@@ -38,7 +38,8 @@ size_t conv2d_col_floats(const struct conv_shape *s);
 void conv2d_forward(float *y, float *col, float *ws, const float *x,
                     const float *w, const float *b, int N,
                     const struct conv_shape *s);
-/* Adds into dx, dw, db; dx may be NULL (the first layer needs none).
+/* Writes dw and db (this batch's gradient alone) and adds into dx; dx may
+ * be NULL (the first layer needs none).
  * col and dcol are conv2d_col_floats() scratch, ws gemm's workspace. */
 void conv2d_backward(float *dx, float *dw, float *db, float *col,
                      float *dcol, float *ws, const float *dy,

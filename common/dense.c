@@ -19,10 +19,12 @@ void
 dense_backward(float *dx, float *dw, float *db, float *ws, const float *dy,
                const float *x, const float *w, int N, int C, int F)
 {
+    for (int f = 0; f < F; f++)
+        db[f] = 0.0f;
     for (int n = 0; n < N; n++)
         for (int f = 0; f < F; f++)
             db[f] += dy[(size_t)n * F + f];
-    gemm(dw, C, dy, F, 1, x, C, 0, F, C, N, 1, ws);        /* += dy^T x */
+    gemm(dw, C, dy, F, 1, x, C, 0, F, C, N, 0, ws);        /* = dy^T x */
     if (dx != NULL)
         gemm(dx, C, dy, F, 0, w, C, 0, N, C, F, 1, ws);    /* += dy W */
 }

@@ -56,8 +56,9 @@ void net_input(float *x, const uint8_t *pixels, size_t n);
 void net_forward(struct net_work *w, const struct arch *a,
                  const float *params, int n, const struct net_key *key);
 
-/* After a training forward of the same n images: adds into grads the
- * gradient of scale * (sum of their cross-entropy losses). */
+/* After a training forward of the same n images: writes to grads (all
+ * of it: no need to zero it first) the gradient of scale * (sum of their
+ * cross-entropy losses). */
 void net_backward(struct net_work *w, const struct arch *a,
                   const float *params, float *grads, const uint8_t *labels,
                   int n, float scale);

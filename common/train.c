@@ -71,7 +71,6 @@ run_chunk(struct trainer *t, struct net_work *w, int c)
     float *grads = t->grads + (size_t)c * a->n_params;
     struct net_key key = { t->hyper->seed, t->step, (uint64_t)first };
 
-    memset(grads, 0, a->n_params * sizeof(float));
     net_input(w->act[0], t->pixels + (size_t)first * NET_IN_PIXELS,
               (size_t)n);
     net_forward(w, a, t->m->params, n, &key);

@@ -81,6 +81,16 @@ zeros(size_t n)
     return xcalloc(n, sizeof(float));
 }
 
+/* Fills v with a value no gradient here comes near: what a layer that
+ * must write its parameter gradients (not add to them) would leave
+ * showing if it added. */
+static void
+stale(float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = 1e3f;
+}
+
 /* ---- convolution ---- */
 struct conv_ctx { struct conv_shape s; int N; float *col, *dcol, *ws; };
 
@@ -118,6 +128,7 @@ check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
         e = fmax(e, fabs(p.y[i] - ref[i]));
     ok(e < 1e-4, "conv N%d C%d %dx%d F%d K%d pad%d: fast == reference "
        "(%.1e)", N, C, H, W, F, K, pad, e);
+    stale(dw, p.nw), stale(db, p.nb);      /* backward writes, not adds */
     conv2d_backward(dx, dw, db, c.col, c.dcol, c.ws, p.r, p.x, p.w, N, &c.s);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-2, "conv K%d pad%d: dx", K, pad);
     ok(worst_error(&p, p.w, dw, p.nw) < 1e-2, "conv K%d pad%d: dw", K, pad);
@@ -155,6 +166,7 @@ check_dense(int N, int C, int F, struct rng *r)
 
     dense_forward_ref(ref, p.x, p.w, p.b, N, C, F);
     dense_fwd(&p);
+    stale(dw, p.nw), stale(db, p.nb);      /* backward writes, not adds */
     dense_backward(dx, dw, db, d.ws, p.r, p.x, p.w, N, C, F);
     dense_backward_ref(rx, rw, rb, p.r, p.x, p.w, N, C, F);
     for (size_t i = 0; i < p.ny; i++)
@@ -320,6 +332,7 @@ check_net(struct rng *r, const char *spec, const char *what)
         pixels[i] = (uint8_t)rng_below(r, 256);
     net_input(w.act[0], pixels, N);
     net_loss(&w, &a, params, labels, N);
+    stale(grads, a.n_params);              /* backward writes all of it */
     net_backward(&w, &a, params, grads, labels, N, 1.0f);
     for (size_t i = 0; i < a.n_params; i += a.n_params / 40) {
         float keep = params[i];
