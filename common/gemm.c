@@ -2,13 +2,17 @@
  *
  * The fast path is the classic blocked scheme (Goto and van de Geijn):
  * for each KC-deep slice of K, pack a KCxNC block of op(B) into panels of
- * NR columns and an MCxKC block of op(A) into panels of MR rows, then let
- * a kernel compute each MRxNR tile of C from one A panel and one B panel
- * with 12 vector accumulators held in registers. Packing also absorbs the
- * transposes and pads ragged edges with zeros, so the kernel has one
- * shape only. We chose this over calling a BLAS (not a dependency we
- * allow) and over a naive loop (10-20x slower: it reloads C and B from
- * memory for every multiply-add). */
+ * NR columns, then let a kernel compute each MRxNR tile of C from MR rows
+ * of A and one B panel with 12 vector accumulators held in registers, an
+ * MCxKC block of A (kept in L2) against every panel in turn. Packing B
+ * absorbs its transpose and pads ragged edges with zeros. A is read where
+ * it lies, row-major or transposed: the kernel broadcasts one element of
+ * each of MR rows per step, which costs the same from six rows as from a
+ * packed panel, and copying A (used once per B panel) cost a fifth of the
+ * time of the thin products of Winograd and the dense layers. We chose
+ * this over calling a BLAS (not a dependency we allow) and over a naive
+ * loop (10-20x slower: it reloads C and B from memory for every
+ * multiply-add). */
 #include "gemm.h"
 
 #include <stdlib.h>
@@ -42,60 +46,35 @@ gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
         }
 }
 
-/* Packs X[x0 .. x0+xn) x [k0 .. k0+kc) as panels of `width` x-values:
- * dst[(p*kc + k)*width + i] = X(x0 + p*width + i, k0 + k), zero past xn,
- * where X(i, k) is x[k*ld + i] if t, else x[i*ld + k]. A is packed with
- * X = op(A) and width MR, B with X = op(B) transposed and width NR.
- * Inlined with a constant width, so the fixed-size copies become vector
- * moves (with a variable count the compiler calls a slow rep movs). */
-static inline void
-pack_panels(float *dst0, const float *x, int ld, int t, int x0, int xn,
-            int k0, int kc, int width)
-{
-    for (int p = 0; p * width < xn; p++) {
-        int n = xn - p * width < width ? xn - p * width : width;
-        float *dst = dst0 + (size_t)p * kc * width;
-        int i0 = x0 + p * width;
-
-        if (n < width)
-            memset(dst, 0, (size_t)kc * width * sizeof *dst);
-        if (t && n == width)            /* stored (K, x): rows are k */
-            for (int k = 0; k < kc; k++)
-                memcpy(dst + k * width, x + (size_t)(k0 + k) * ld + i0,
-                       (size_t)width * sizeof *dst);
-        else if (t)
-            for (int k = 0; k < kc; k++)
-                for (int i = 0; i < n; i++)
-                    dst[k * width + i] = x[(size_t)(k0 + k) * ld + i0 + i];
-        else if (n == width && width == GEMM_MR) {  /* 6 streams at once */
-            const float *src = x + (size_t)i0 * ld + k0;
-
-            for (int k = 0; k < kc; k++)
-                for (int i = 0; i < GEMM_MR; i++)
-                    dst[k * GEMM_MR + i] = src[(size_t)i * ld + k];
-        } else                          /* one stream at a time */
-            for (int i = 0; i < n; i++) {
-                const float *src = x + (size_t)(i0 + i) * ld + k0;
-
-                for (int k = 0; k < kc; k++)
-                    dst[k * width + i] = src[k];
-            }
-    }
-}
-
-static void
-pack_a(float *ap, const float *a, int lda, int ta, int m0, int mc, int k0,
-       int kc)
-{
-    pack_panels(ap, a, lda, ta, m0, mc, k0, kc, GEMM_MR);
-}
-
-/* B is packed as its transpose: X(n, k) = op(B)(k, n). */
+/* Packs op(B)[k0 .. k0+kc) x [n0 .. n0+nc) as panels of NR columns:
+ * bp[(p*kc + k)*NR + j] = op(B)(k0 + k, n0 + p*NR + j), zero past nc. */
 static void
 pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
        int nc)
 {
-    pack_panels(bp, b, ldb, !tb, n0, nc, k0, kc, GEMM_NR);
+    for (int p = 0; p * GEMM_NR < nc; p++) {
+        int cols = nc - p * GEMM_NR < GEMM_NR ? nc - p * GEMM_NR : GEMM_NR;
+        float *dst = bp + (size_t)p * kc * GEMM_NR;
+        int n = n0 + p * GEMM_NR;
+
+        if (cols < GEMM_NR)
+            memset(dst, 0, (size_t)kc * GEMM_NR * sizeof *dst);
+        if (!tb && cols == GEMM_NR)     /* B stored (K, N): rows are k */
+            for (int k = 0; k < kc; k++)    /* constant size: vector moves */
+                memcpy(dst + k * GEMM_NR, b + (size_t)(k0 + k) * ldb + n,
+                       GEMM_NR * sizeof *dst);
+        else if (!tb)
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < cols; j++)
+                    dst[k * GEMM_NR + j] = b[(size_t)(k0 + k) * ldb + n + j];
+        else
+            for (int j = 0; j < cols; j++) {
+                const float *src = b + (size_t)(n + j) * ldb + k0;
+
+                for (int k = 0; k < kc; k++)
+                    dst[k * GEMM_NR + j] = src[k];
+            }
+    }
 }
 
 size_t
@@ -127,12 +106,17 @@ store_tile(float *c, int ldc, const float *tile, int rows, int cols,
     }
 }
 
-/* The MR x NR tile of C (leading dimension ldc) [+]= A panel (kc,MR)^T .
- * B panel (kc,NR), both packed, with 12 vector accumulators. Full tiles
- * only: a ragged edge goes through a scratch tile (see macro_block), so
- * the accumulators go straight from registers to C. */
-static void
-kernel(float *c, int ldc, const float *ap, const float *bp, int kc, int add)
+/* The MR x NR tile of C (leading dimension ldc) [+]= A (MR x kc) . B
+ * panel (kc x NR, packed), with 12 vector accumulators. A is read where
+ * it lies: element (i, k) is a[i*rs + k*ks], so a row-major A (rs = lda,
+ * ks = 1), a transposed one (rs = 1, ks = lda) and a packed panel (rs =
+ * 1, ks = MR) need no copying; B, reused by every row panel, is the one
+ * operand worth packing. Full tiles only: a ragged edge goes through a
+ * scratch tile (see macro_block), so the accumulators go straight from
+ * registers to C. */
+static inline void
+kernel(float *c, int ldc, const float *a, size_t rs, size_t ks,
+       const float *bp, int kc, int add)
 {
 #ifdef HAVE_V8F
     v8f acc[GEMM_MR][2];
@@ -142,11 +126,11 @@ kernel(float *c, int ldc, const float *ap, const float *bp, int kc, int add)
     for (int k = 0; k < kc; k++) {
         v8f b0 = v8f_load(bp + k * GEMM_NR);
         v8f b1 = v8f_load(bp + k * GEMM_NR + 8);
-        const float *ak = ap + k * GEMM_MR;
+        const float *ak = a + k * ks;
 
         for (int i = 0; i < GEMM_MR; i++) {
-            acc[i][0] += ak[i] * b0;
-            acc[i][1] += ak[i] * b1;
+            acc[i][0] += ak[i * rs] * b0;
+            acc[i][1] += ak[i * rs] * b1;
         }
     }
     for (int i = 0; i < GEMM_MR; i++) {
@@ -165,35 +149,49 @@ kernel(float *c, int ldc, const float *ap, const float *bp, int kc, int add)
     for (int k = 0; k < kc; k++)
         for (int i = 0; i < GEMM_MR; i++)
             for (int j = 0; j < GEMM_NR; j++)
-                tile[i * GEMM_NR + j] += ap[k * GEMM_MR + i] *
+                tile[i * GEMM_NR + j] += a[i * rs + k * ks] *
                                          bp[k * GEMM_NR + j];
     store_tile(c, ldc, tile, GEMM_MR, GEMM_NR, add);
 #endif
 }
 
-/* One packed MCxKC block of A against one packed KCxNC block of B. */
+/* The mc x kc block of A at a (element (i, k) at a[i*rs + k*ks]) against
+ * one packed kc x nc block of B. Whole row panels are read in place; a
+ * last ragged one (fewer than MR rows) is copied into ap, zero-padded,
+ * so the kernel never reads past A. */
 static void
-macro_block(float *c, int ldc, const float *ap, const float *bp, int mc,
-            int nc, int kc, int add)
+macro_block(float *c, int ldc, const float *a, size_t rs, size_t ks,
+            float *ap, const float *bp, int mc, int nc, int kc, int add)
 {
+    int full = mc / GEMM_MR, last = mc % GEMM_MR;
+
+    if (last > 0) {
+        const float *al = a + (size_t)full * GEMM_MR * rs;
+
+        memset(ap, 0, (size_t)kc * GEMM_MR * sizeof *ap);
+        for (int k = 0; k < kc; k++)
+            for (int i = 0; i < last; i++)
+                ap[k * GEMM_MR + i] = al[i * rs + k * ks];
+    }
     for (int jp = 0; jp * GEMM_NR < nc; jp++) {
         int cols = nc - jp * GEMM_NR < GEMM_NR ? nc - jp * GEMM_NR : GEMM_NR;
         const float *bpanel = bp + (size_t)jp * kc * GEMM_NR;
 
         for (int ip = 0; ip * GEMM_MR < mc; ip++) {
-            int rows = mc - ip * GEMM_MR < GEMM_MR ? mc - ip * GEMM_MR
-                                                   : GEMM_MR;
-
             float *cij = c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR;
-            const float *apanel = ap + (size_t)ip * kc * GEMM_MR;
+            float tile[GEMM_MR * GEMM_NR];
 
-            if (rows == GEMM_MR && cols == GEMM_NR)
-                kernel(cij, ldc, apanel, bpanel, kc, add);
+            if (ip < full && cols == GEMM_NR)
+                kernel(cij, ldc, a + (size_t)ip * GEMM_MR * rs, rs, ks,
+                       bpanel, kc, add);
             else {
-                float tile[GEMM_MR * GEMM_NR];
-
-                kernel(tile, GEMM_NR, apanel, bpanel, kc, 0);
-                store_tile(cij, ldc, tile, rows, cols, add);
+                if (ip < full)
+                    kernel(tile, GEMM_NR, a + (size_t)ip * GEMM_MR * rs, rs,
+                           ks, bpanel, kc, 0);
+                else
+                    kernel(tile, GEMM_NR, ap, 1, GEMM_MR, bpanel, kc, 0);
+                store_tile(cij, ldc, tile, ip < full ? GEMM_MR : last, cols,
+                           add);
             }
         }
     }
@@ -258,7 +256,7 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
         int ldb, int tb, const float *bpre, int M, int N, int K,
         int accumulate, float *ws)
 {
-    float *ap = ws, *bp = ws + (size_t)GEMM_MC * GEMM_KC;
+    float *ap = ws, *bp = ws + (size_t)GEMM_MR * GEMM_KC;
 
     if (M == 0 || N == 0)
         return;
@@ -268,6 +266,7 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
         return;
     }
     int kstep = gemm_kstep(K);
+    size_t rs = ta ? 1 : (size_t)lda, ks = ta ? (size_t)lda : 1;
     if (M < GEMM_MR && bpre == NULL) {
         gemm_few_rows(c, ldc, a, lda, ta, b, ldb, tb, M, N, K, accumulate,
                       kstep);
@@ -288,9 +287,9 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
             for (int m0 = 0; m0 < M; m0 += mstep) {
                 int mc = M - m0 < mstep ? M - m0 : mstep;
 
-                pack_a(ap, a, lda, ta, m0, mc, k0, kc);
-                macro_block(c + (size_t)m0 * ldc + n0, ldc, ap,
-                            bpre != NULL ? bpre : bp, mc, nc, kc, add);
+                macro_block(c + (size_t)m0 * ldc + n0, ldc,
+                            a + (size_t)m0 * rs + (size_t)k0 * ks, rs, ks,
+                            ap, bpre != NULL ? bpre : bp, mc, nc, kc, add);
             }
         }
     }

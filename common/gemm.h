@@ -9,9 +9,10 @@
  * Likewise tb for B: b[k*ldb + n], or b[n*ldb + k] when tb == 1.
  * C's element (m,n) is c[m*ldc + n].
  *
- * gemm() is the fast path: it copies blocks of A and B into the caller's
- * workspace ws (GEMM_WS_FLOATS floats, see gemm_ws_alloc) so that a 6x16
- * register-blocked kernel streams through contiguous memory. gemm_ref()
+ * gemm() is the fast path: it copies blocks of B (and a ragged last few
+ * rows of A) into the caller's workspace ws (GEMM_WS_FLOATS floats, see
+ * gemm_ws_alloc) so that a 6x16 register-blocked kernel streams through
+ * contiguous memory. gemm_ref()
  * is the plain triple loop with the same meaning, kept as the reference
  * the tests compare against. Neither allocates; results depend only on the
  * inputs and sizes, never on timing. */
@@ -22,10 +23,10 @@
 
 #define GEMM_MR 6               /* rows of C per kernel call */
 #define GEMM_NR 16              /* columns of C per kernel call */
-#define GEMM_MC 120             /* most rows of A packed at once (L2) */
+#define GEMM_MC 120             /* most rows of A per block (L2) */
 #define GEMM_KC 320             /* most depth packed at once (L1 panel) */
 #define GEMM_NC 1024            /* columns of B packed at once */
-#define GEMM_WS_FLOATS ((size_t)GEMM_MC * GEMM_KC + (size_t)GEMM_KC * GEMM_NC)
+#define GEMM_WS_FLOATS ((size_t)GEMM_MR * GEMM_KC + (size_t)GEMM_KC * GEMM_NC)
 
 void gemm(float *c, int ldc, const float *a, int lda, int ta,
           const float *b, int ldb, int tb, int M, int N, int K,
