@@ -6,13 +6,33 @@
 
 #include "gemm.h"
 
-void
-dense_forward(float *y, float *ws, const float *x, const float *w,
-              const float *b, int N, int C, int F)
+size_t
+dense_tmp_floats(int N, int F)
 {
+    return N >= GEMM_NR ? (size_t)N * F : 0;
+}
+
+void
+dense_forward(float *y, float *tmp, float *ws, const float *x,
+              const float *w, const float *b, int N, int C, int F)
+{
+    if (N < GEMM_NR) {                  /* y = b, += x W^T */
+        for (int n = 0; n < N; n++)
+            memcpy(y + (size_t)n * F, b, (size_t)F * sizeof *b);
+        gemm(y, F, x, C, 0, w, C, 1, N, F, C, 1, ws);
+        return;
+    }
+    /* A batch: y^T = b, += W x^T, then transposed into y. W (F x C, the
+     * big one) is gemm's A, read in place; x^T, a few rows, is the B it
+     * packs. Each sum runs as in the other order, so the bits are the
+     * same. */
+    for (int f = 0; f < F; f++)
+        for (int n = 0; n < N; n++)
+            tmp[(size_t)f * N + n] = b[f];
+    gemm(tmp, N, w, C, 0, x, C, 1, F, N, C, 1, ws);
     for (int n = 0; n < N; n++)
-        memcpy(y + (size_t)n * F, b, (size_t)F * sizeof *b);
-    gemm(y, F, x, C, 0, w, C, 1, N, F, C, 1, ws);          /* += x W^T */
+        for (int f = 0; f < F; f++)
+            y[(size_t)n * F + f] = tmp[(size_t)f * N + n];
 }
 
 void

@@ -6,8 +6,12 @@
 #ifndef DENSE_H
 #define DENSE_H
 
-void dense_forward(float *y, float *ws, const float *x, const float *w,
-                   const float *b, int N, int C, int F);
+#include <stddef.h>
+
+/* tmp holds dense_tmp_floats(N, F) floats (none for a few rows). */
+size_t dense_tmp_floats(int N, int F);
+void dense_forward(float *y, float *tmp, float *ws, const float *x,
+                   const float *w, const float *b, int N, int C, int F);
 /* Writes dw and db (the gradient of this batch alone: no need to zero
  * them first, and the big dw is only written, never read) and adds (+=)
  * into dx; dx may be NULL for the first layer. */

@@ -74,6 +74,8 @@ layout(struct net_work *w, const struct arch *a, char *base)
             if (conv2d_col_floats(&s) > col)
                 col = conv2d_col_floats(&s);
         }
+        if (l->kind == LAYER_DENSE && dense_tmp_floats(w->max_n, l->F) > col)
+            col = dense_tmp_floats(w->max_n, l->F);
     }
     w->prob = take(base, &off, n * ARCH_N_CLASSES, sizeof(float));
     w->col = take(base, &off, col, sizeof(float));
@@ -167,7 +169,8 @@ net_forward(struct net_work *w, const struct arch *a, const float *params,
             relu_forward(y, x, (size_t)n * l->n_in);
             break;
         case LAYER_DENSE:
-            dense_forward(y, w->ws, x, params + l->off_w, params + l->off_b,
+            dense_forward(y, w->col, w->ws, x, params + l->off_w,
+                          params + l->off_b,
                           n, (int)l->n_in, l->F);
             break;
         case LAYER_DROPOUT:

@@ -138,20 +138,21 @@ check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
 }
 
 /* ---- dense ---- */
-struct dense_ctx { int N, C, F; float *ws; };
+struct dense_ctx { int N, C, F; float *tmp, *ws; };
 
 static void
 dense_fwd(struct probe *p)
 {
     struct dense_ctx *d = p->ctx;
 
-    dense_forward(p->y, d->ws, p->x, p->w, p->b, d->N, d->C, d->F);
+    dense_forward(p->y, d->tmp, d->ws, p->x, p->w, p->b, d->N, d->C, d->F);
 }
 
 static void
 check_dense(int N, int C, int F, struct rng *r)
 {
-    struct dense_ctx d = { N, C, F, gemm_ws_alloc() };
+    struct dense_ctx d = { N, C, F, zeros(dense_tmp_floats(N, F) + 1),
+                           gemm_ws_alloc() };
     struct probe p = { .nx = (size_t)N * C, .nw = (size_t)F * C,
                        .nb = (size_t)F, .ny = (size_t)N * F,
                        .forward = dense_fwd, .ctx = &d };
@@ -182,7 +183,8 @@ check_dense(int N, int C, int F, struct rng *r)
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-2, "dense C%d F%d: dx", C, F);
     ok(worst_error(&p, p.w, dw, p.nw) < 1e-2, "dense C%d F%d: dw", C, F);
     ok(worst_error(&p, p.b, db, p.nb) < 1e-2, "dense C%d F%d: db", C, F);
-    free(d.ws), free(p.x), free(p.w), free(p.b), free(p.y), free(p.r);
+    free(d.tmp), free(d.ws), free(p.x), free(p.w), free(p.b), free(p.y);
+    free(p.r);
     free(dx), free(dw), free(db), free(rx), free(rw), free(rb), free(ref);
 }
 
@@ -383,5 +385,7 @@ main(void)
     /* One input channel, direct: a whole group of 32 filters and a
      * ragged one, with padding. */
     check_conv(2, 1, 8, 7, 33, 3, 1, &r);
+    /* A batch of 16 or more goes through the transposed product. */
+    check_dense(40, 330, 21, &r);
     return tap_done();
 }
