@@ -11,6 +11,17 @@ FEEDBACK_DIR=$S DIGITS_MAX_BODY=400000
 export FEEDBACK_DIR DIGITS_MAX_BODY
 start_lighttpd || { echo "Bail out! lighttpd did not start: $(cat "$T/lighttpd.log")"; exit 1; }
 page=$base/
+# With a static busybox installed (scripts/deps), the CGI runs under its
+# sh, as under `make serve`; busybox.t runs it under /bin/sh.
+if bb=$(command -v busybox) && ! ldd "$bb" > /dev/null 2>&1; then
+    grep -q "^cgi.assign = ( \"/digits.cgi\" => \"$top/build/cgi-sh/sh\" )" \
+        "$T/lighttpd.conf"
+    ok $? "the CGI runs under the static busybox sh"
+    [ "$(readlink "$top/build/cgi-sh/sh")" = "$bb" ]; ok $? "... a link to $bb"
+else
+    ok 0 "# SKIP no static busybox: the CGI runs under /bin/sh"
+    ok 0 "# SKIP no static busybox"
+fi
 . "$top/test/web/api.sh"
 
 # Load: 8 connections for 10 s posting a real digit.
