@@ -87,8 +87,10 @@ col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
  * only (9 or 25), too shallow for gemm's packing and tile stores to pay.
  * Here the filters go across vector lanes instead: each output position
  * takes its K*K inputs and multiplies them into the FB filters held in
- * FB / LANES registers. Each sum runs exactly as gemm's does (see
- * gemm_kstep), so the answers are gemm's, bit for bit. */
+ * FB / LANES registers. Each sum runs in gemm's order (see gemm_kstep),
+ * so the answers are gemm's, bit for bit (for a last group of fewer than
+ * FB filters, to within rounding: the compiler may not fuse its
+ * multiply-adds as the kernel's). */
 #define FB (4 * LANES)
 #define MAX_TAPS (15 * 15)              /* K is at most 15 (arch.c) */
 

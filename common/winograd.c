@@ -1,7 +1,9 @@
 /* winograd - see winograd.h. Index names: t a tile of the group, xi
  * = 4 i + j a position in the 4x4 transformed tile, c an input channel,
  * f a filter. Scratch layouts, each a stack of 16 matrices:
- *   U  [16][C][F]    transformed weights (gemm's B, C x F)
+ *   U  [16][C][F]    transformed weights
+ *   UP [16]          each U[xi] packed once per call as gemm's B: U[xi]
+ *                    (C x F) forward, U[xi]^T (F x C) backward
  *   V  [16][TB][C]   transformed input patches (gemm's A, tiles x C)
  *   M  [16][TB][F]   products, or in backward dM, the output gradients
  *   dU [16][C][F], dV [16][TB][C]   their gradients */
