@@ -16,7 +16,7 @@ void
 relu_backward(float *dx, const float *dy, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+        dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }
 
 void
@@ -42,5 +42,5 @@ void
 dropout_backward(float *dx, const float *dy, const float *mask, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        dx[i] += dy[i] * mask[i];
+        dx[i] = dy[i] * mask[i];
 }

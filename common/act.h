@@ -10,13 +10,14 @@
 struct rng;
 
 void relu_forward(float *y, const float *x, size_t n);
-/* dx += dy where x > 0. */
+/* dx = dy where x > 0, else 0 (x may be ReLU's output: the same test).
+ * dx may be dy: the network runs it in place. */
 void relu_backward(float *dx, const float *dy, const float *x, size_t n);
 
 /* y = x * mask, drawing mask from r. */
 void dropout_forward(float *y, float *mask, const float *x, size_t n,
                      float rate, struct rng *r);
-/* dx += dy * mask. */
+/* dx = dy * mask; dx may be dy. */
 void dropout_backward(float *dx, const float *dy, const float *mask,
                       size_t n);
 

@@ -46,7 +46,7 @@ dense_backward(float *dx, float *dw, float *db, float *ws, const float *dy,
             db[f] += dy[(size_t)n * F + f];
     gemm(dw, C, dy, F, 1, x, C, 0, F, C, N, 0, ws);        /* = dy^T x */
     if (dx != NULL)
-        gemm(dx, C, dy, F, 0, w, C, 0, N, C, F, 1, ws);    /* += dy W */
+        gemm(dx, C, dy, F, 0, w, C, 0, N, C, F, 0, ws);    /* = dy W */
 }
 
 void

@@ -12,9 +12,9 @@
 size_t dense_tmp_floats(int N, int F);
 void dense_forward(float *y, float *tmp, float *ws, const float *x,
                    const float *w, const float *b, int N, int C, int F);
-/* Writes dw and db (the gradient of this batch alone: no need to zero
- * them first, and the big dw is only written, never read) and adds (+=)
- * into dx; dx may be NULL for the first layer. */
+/* Writes dx, dw and db (the gradients of this batch alone: no need to
+ * zero them first, and the big dw is only written, never read); dx may be
+ * NULL for the first layer. */
 void dense_backward(float *dx, float *dw, float *db, float *ws,
                     const float *dy, const float *x, const float *w, int N,
                     int C, int F);

@@ -57,12 +57,17 @@ layout(struct net_work *w, const struct arch *a, char *base)
 
         /* ReLU and dropout work in place: no layer's backward needs its
          * own input once these have run (ReLU's mask is the same read
-         * from its output), so they share their input's buffer. */
-        if (l->kind == LAYER_RELU || l->kind == LAYER_DROPOUT)
+         * from its output), so they share their input's buffer, and
+         * backward, their gradient's. */
+        int in_place = l->kind == LAYER_RELU || l->kind == LAYER_DROPOUT;
+
+        if (in_place)
             w->act[i + 1] = w->act[i];
         else
             w->act[i + 1] = take(base, &off, out, sizeof(float));
-        if (w->training)
+        if (w->training && in_place && i > 0)
+            w->dact[i + 1] = w->dact[i];
+        else if (w->training)
             w->dact[i + 1] = take(base, &off, out, sizeof(float));
         if (l->kind == LAYER_MAXPOOL)
             w->arg[i] = take(base, &off, out, sizeof(int32_t));
@@ -187,9 +192,14 @@ void
 net_backward(struct net_work *w, const struct arch *a, const float *params,
              float *grads, const uint8_t *labels, int n, float scale)
 {
-    /* Gradients of activations are accumulated (+=), so start at zero. */
+    /* Convolution and max-pooling add into the gradient of their input
+     * (their windows overlap or leave gaps), so it starts at zero; the
+     * other layers write theirs (ReLU and dropout in place). */
     for (int i = 1; i < a->n_layers; i++)
-        memset(w->dact[i], 0, (size_t)n * a->layers[i].n_in * sizeof(float));
+        if (a->layers[i].kind == LAYER_CONV ||
+            a->layers[i].kind == LAYER_MAXPOOL)
+            memset(w->dact[i], 0, (size_t)n * a->layers[i].n_in *
+                                  sizeof(float));
     softmax_crossentropy_backward(w->dact[a->n_layers], w->prob, labels, n,
                                   ARCH_N_CLASSES, scale);
     for (int i = a->n_layers - 1; i >= 0; i--) {

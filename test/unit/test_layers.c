@@ -168,6 +168,7 @@ check_dense(int N, int C, int F, struct rng *r)
     dense_forward_ref(ref, p.x, p.w, p.b, N, C, F);
     dense_fwd(&p);
     stale(dw, p.nw), stale(db, p.nb);      /* backward writes, not adds */
+    stale(dx, p.nx);
     dense_backward(dx, dw, db, d.ws, p.r, p.x, p.w, N, C, F);
     dense_backward_ref(rx, rw, rb, p.r, p.x, p.w, N, C, F);
     for (size_t i = 0; i < p.ny; i++)
@@ -249,6 +250,7 @@ check_relu_dropout(struct rng *r)
     p.r = random_buf(p.ny, r, -1, 1);
     for (size_t i = 0; i < p.nx; i += 2)
         p.x[i] = -p.x[i];               /* half negative, |x| >= 0.1 */
+    stale(dx, p.nx);                       /* backward writes, not adds */
     relu_backward(dx, p.r, p.x, p.nx);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "relu: dx");
     p.forward = drop_fwd, p.ctx = &c;
@@ -258,8 +260,7 @@ check_relu_dropout(struct rng *r)
         dropped += c.mask[i] == 0.0f;
     ok(dropped > 50 && dropped < 110, "dropout 0.4 drops about 40%% (%zu of "
        "200)", dropped);
-    for (size_t i = 0; i < p.nx; i++)
-        dx[i] = 0.0f;
+    stale(dx, p.nx);
     dropout_backward(dx, p.r, c.mask, p.nx);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "dropout: dx");
     free(p.x), free(p.y), free(p.r), free(c.mask), free(dx);
