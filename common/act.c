@@ -28,12 +28,18 @@ dropout_forward(float *y, float *mask, const float *x, size_t n, float rate,
      * dropped when its bits fall below rate * 2^32. */
     uint32_t cut = (uint32_t)((double)rate * 4294967296.0 > 4294967295.0
                               ? 4294967295.0 : (double)rate * 4294967296.0);
-    uint64_t bits = 0;
+    size_t i = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        if (i % 2 == 0)
-            bits = rng_next(r);
-        mask[i] = (uint32_t)(i % 2 ? bits >> 32 : bits) < cut ? 0.0f : scale;
+    for (; i + 2 <= n; i += 2) {
+        uint64_t bits = rng_next(r);
+        float m0 = (uint32_t)bits < cut ? 0.0f : scale;
+        float m1 = (uint32_t)(bits >> 32) < cut ? 0.0f : scale;
+
+        mask[i] = m0, mask[i + 1] = m1;
+        y[i] = x[i] * m0, y[i + 1] = x[i + 1] * m1;
+    }
+    if (i < n) {                        /* an odd last value: low bits */
+        mask[i] = (uint32_t)rng_next(r) < cut ? 0.0f : scale;
         y[i] = x[i] * mask[i];
     }
 }

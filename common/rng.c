@@ -3,32 +3,17 @@
 
 #include <math.h>
 
-static uint64_t
-mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 void
 rng_init(struct rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 {
     /* Each id goes through the mixer before the next is folded in, so
      * (1, 2) and (2, 1) give unrelated streams. */
-    uint64_t h = mix64(seed + 0x9e3779b97f4a7c15ULL);
+    uint64_t h = rng_mix(seed + 0x9e3779b97f4a7c15ULL);
 
-    h = mix64(h ^ (a + 0x632be59bd9b4e019ULL));
-    h = mix64(h ^ (b + 0x8cb92ba72f3d8dd7ULL));
-    h = mix64(h ^ (c + 0x4f1bbcdcbfa53e0bULL));
+    h = rng_mix(h ^ (a + 0x632be59bd9b4e019ULL));
+    h = rng_mix(h ^ (b + 0x8cb92ba72f3d8dd7ULL));
+    h = rng_mix(h ^ (c + 0x4f1bbcdcbfa53e0bULL));
     r->state = h;
-}
-
-uint64_t
-rng_next(struct rng *r)
-{
-    r->state += 0x9e3779b97f4a7c15ULL;
-    return mix64(r->state);
 }
 
 float

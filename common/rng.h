@@ -16,7 +16,22 @@ struct rng {
 /* Seeds r from a seed and up to three stream ids (use 0 for unused). */
 void rng_init(struct rng *r, uint64_t seed, uint64_t a, uint64_t b,
               uint64_t c);
-uint64_t rng_next(struct rng *r);
+/* SplitMix64's mixing function: every input bit moves every output bit. */
+static inline uint64_t
+rng_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The next 64 random bits. Inline: dropout draws one per two values. */
+static inline uint64_t
+rng_next(struct rng *r)
+{
+    r->state += 0x9e3779b97f4a7c15ULL;
+    return rng_mix(r->state);
+}
 /* Uniform in [0, 1), 24 random bits. */
 float rng_uniform(struct rng *r);
 /* Uniform integer in [0, n), n > 0 (no modulo bias). */
