@@ -1,7 +1,9 @@
 /* test_gemm - the blocked gemm against the reference triple loop, on
  * awkward sizes (1, 3, 17, 65 and sizes that cross every block edge),
- * all four transpose cases, overwrite and accumulate. */
+ * all four transpose cases, overwrite and accumulate; and gemm with B
+ * packed once (gemm_prepacked_b) against gemm, bit for bit. */
 #include <math.h>
+#include <string.h>
 
 #include "gemm.h"
 #include "rng.h"
@@ -45,6 +47,33 @@ check(int M, int N, int K, int ta, int tb, int acc, float *ws,
     free(a), free(b), free(c), free(d);
 }
 
+/* gemm_prepacked_b with B packed once must give gemm's bits exactly. */
+static void
+check_prepacked(int M, int N, int K, int ta, int tb, float *ws,
+                struct rng *r)
+{
+    size_t na = (size_t)M * K, nb = (size_t)K * N, nc = (size_t)M * N;
+    float *a = xmalloc_array(na, 4), *b = xmalloc_array(nb, 4);
+    float *c = xmalloc_array(nc, 4), *d = xmalloc_array(nc, 4);
+    float *bp = xmalloc_array(gemm_packed_b_floats(K, N), 4);
+    int same = 1;
+
+    for (size_t i = 0; i < na; i++)
+        a[i] = rng_uniform(r) * 2 - 1;
+    for (size_t i = 0; i < nb; i++)
+        b[i] = rng_uniform(r) * 2 - 1;
+    for (size_t i = 0; i < nc; i++)
+        c[i] = d[i] = rng_uniform(r);
+    gemm_pack_b(bp, b, tb ? K : N, tb, K, N);
+    gemm(c, N, a, ta ? M : K, ta, b, tb ? K : N, tb, M, N, K, 1, ws);
+    gemm_prepacked_b(d, N, a, ta ? M : K, ta, bp, M, N, K, 1, ws);
+    for (size_t i = 0; i < nc; i++)
+        same &= memcmp(&c[i], &d[i], sizeof c[i]) == 0;
+    ok(same, "gemm_prepacked_b %dx%dx%d ta=%d tb=%d: gemm's bits", M, N, K,
+       ta, tb);
+    free(a), free(b), free(c), free(d), free(bp);
+}
+
 int
 main(void)
 {
@@ -68,6 +97,9 @@ main(void)
     check(0, 5, 5, 0, 0, 0, ws, &r);             /* empty products */
     check(5, 0, 5, 0, 0, 0, ws, &r);
     check(4, 4, 0, 0, 0, 0, ws, &r);
+    for (int t = 0; t < 4; t++)         /* ragged rows, columns, depth */
+        check_prepacked(43, 37, 29, t & 1, t >> 1, ws, &r);
+    check_prepacked(4, 64, 32, 0, 0, ws, &r);   /* fewer rows than MR */
     free(ws);
     return tap_done();
 }
