@@ -17,8 +17,12 @@
  * inside an image, a small late one (8x8) spans several images and still
  * makes a matrix tall enough for the kernel to run at speed. Backward
  * recomputes col rather than keeping the whole batch unrolled: the
- * unroll costs far less than the multiply. conv2d_forward_ref is the
- * direct six-deep loop, for the tests. */
+ * unroll costs far less than the multiply. Two shapes take other roads
+ * to the same answers: a 3x3 filter over 8 or more channels goes through
+ * Winograd's transforms (winograd.h), 2.25 times fewer multiplies, and a
+ * single input channel is multiplied directly, filters across vector
+ * lanes (its depth, K*K, is too shallow for gemm). conv2d_forward_ref is
+ * the direct six-deep loop, for the tests. */
 #ifndef CONV_H
 #define CONV_H
 
