@@ -24,27 +24,49 @@ max_rel_diff(const float *x, const float *y, size_t n)
     return worst;
 }
 
+/* Random A (M x K) and B (K x N) in [-1, 1), and two equal random
+ * starting Cs (M x N), for a fast and a second product to fill. */
+struct operands {
+    float *a, *b, *c, *d;
+};
+
+static struct operands
+operands_new(int M, int N, int K, struct rng *r)
+{
+    size_t na = (size_t)M * K, nb = (size_t)K * N, nc = (size_t)M * N;
+    struct operands o = { xmalloc_array(na, 4), xmalloc_array(nb, 4),
+                          xmalloc_array(nc, 4), xmalloc_array(nc, 4) };
+
+    for (size_t i = 0; i < na; i++)
+        o.a[i] = rng_uniform(r) * 2 - 1;
+    for (size_t i = 0; i < nb; i++)
+        o.b[i] = rng_uniform(r) * 2 - 1;
+    for (size_t i = 0; i < nc; i++)
+        o.c[i] = o.d[i] = rng_uniform(r);
+    return o;
+}
+
+static void
+operands_free(struct operands *o)
+{
+    free(o->a), free(o->b), free(o->c), free(o->d);
+}
+
 static void
 check(int M, int N, int K, int ta, int tb, int acc, float *ws,
       struct rng *r)
 {
-    size_t na = (size_t)M * K, nb = (size_t)K * N, nc = (size_t)M * N;
-    float *a = xmalloc_array(na, 4), *b = xmalloc_array(nb, 4);
-    float *c = xmalloc_array(nc, 4), *d = xmalloc_array(nc, 4);
+    struct operands o = operands_new(M, N, K, r);
 
-    for (size_t i = 0; i < na; i++)
-        a[i] = rng_uniform(r) * 2 - 1;
-    for (size_t i = 0; i < nb; i++)
-        b[i] = rng_uniform(r) * 2 - 1;
-    for (size_t i = 0; i < nc; i++)
-        c[i] = d[i] = rng_uniform(r);
-    gemm(c, N, a, ta ? M : K, ta, b, tb ? K : N, tb, M, N, K, acc, ws);
-    gemm_ref(d, N, a, ta ? M : K, ta, b, tb ? K : N, tb, M, N, K, acc);
-    float e = max_rel_diff(c, d, nc);
+    gemm(o.c, N, o.a, ta ? M : K, ta, o.b, tb ? K : N, tb, M, N, K, acc,
+         ws);
+    gemm_ref(o.d, N, o.a, ta ? M : K, ta, o.b, tb ? K : N, tb, M, N, K,
+             acc);
+    float e = max_rel_diff(o.c, o.d, (size_t)M * N);
     ok(e < 2e-5f * sqrtf((float)(K > 0 ? K : 1)),
        "gemm %dx%dx%d ta=%d tb=%d acc=%d matches reference (err %.2g)",
        M, N, K, ta, tb, acc, e);
-    free(a), free(b), free(c), free(d);
+    operands_free(&o);
 }
 
 /* gemm_prepacked_b with B packed once must give gemm's bits exactly. */
@@ -52,26 +74,17 @@ static void
 check_prepacked(int M, int N, int K, int ta, int tb, float *ws,
                 struct rng *r)
 {
-    size_t na = (size_t)M * K, nb = (size_t)K * N, nc = (size_t)M * N;
-    float *a = xmalloc_array(na, 4), *b = xmalloc_array(nb, 4);
-    float *c = xmalloc_array(nc, 4), *d = xmalloc_array(nc, 4);
+    struct operands o = operands_new(M, N, K, r);
     float *bp = xmalloc_array(gemm_packed_b_floats(K, N), 4);
-    int same = 1;
 
-    for (size_t i = 0; i < na; i++)
-        a[i] = rng_uniform(r) * 2 - 1;
-    for (size_t i = 0; i < nb; i++)
-        b[i] = rng_uniform(r) * 2 - 1;
-    for (size_t i = 0; i < nc; i++)
-        c[i] = d[i] = rng_uniform(r);
-    gemm_pack_b(bp, b, tb ? K : N, tb, K, N);
-    gemm(c, N, a, ta ? M : K, ta, b, tb ? K : N, tb, M, N, K, 1, ws);
-    gemm_prepacked_b(d, N, a, ta ? M : K, ta, bp, M, N, K, 1, ws);
-    for (size_t i = 0; i < nc; i++)
-        same &= memcmp(&c[i], &d[i], sizeof c[i]) == 0;
-    ok(same, "gemm_prepacked_b %dx%dx%d ta=%d tb=%d: gemm's bits", M, N, K,
-       ta, tb);
-    free(a), free(b), free(c), free(d), free(bp);
+    gemm_pack_b(bp, o.b, tb ? K : N, tb, K, N);
+    gemm(o.c, N, o.a, ta ? M : K, ta, o.b, tb ? K : N, tb, M, N, K, 1, ws);
+    gemm_prepacked_b(o.d, N, o.a, ta ? M : K, ta, bp, M, N, K, 1, ws);
+    ok(memcmp(o.c, o.d, (size_t)M * N * sizeof *o.c) == 0,
+       "gemm_prepacked_b %dx%dx%d ta=%d tb=%d: gemm's bits", M, N, K, ta,
+       tb);
+    operands_free(&o);
+    free(bp);
 }
 
 int
