@@ -94,6 +94,7 @@ fuzz:
 	    mkdir -p build/fuzz/corpus_$$f; \
 	    ASAN_OPTIONS=detect_leaks=0 build/fuzz/fuzz_$$f \
 	        -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	        -artifact_prefix=build/fuzz/$$f- \
 	        build/fuzz/corpus_$$f || exit 1; \
 	done
 

@@ -183,6 +183,12 @@ async function desktop(browser) {
   await strokeMouse(page, box, digits["1"]);
   await page.click("#undo");
   ok(await page.textContent("#digit") === "?", "Undo of the only stroke: back to no answer");
+  ok(await page.textContent("#error") === "", "... and the old error is gone");
+  /* The stroke's prediction was due 350 ms after it ended: undo cancels it. */
+  await page.waitForTimeout(700);
+  const late = await page.evaluate(() => [document.getElementById("digit").textContent,
+                                          document.getElementById("error").textContent]);
+  ok(late[0] === "?" && late[1] === "", `... and nothing is predicted later (${JSON.stringify(late)})`);
   // A white PNG made in the page itself, so the browser can open it.
   await page.evaluate(async () => {
     const c = document.createElement("canvas"); c.width = 50; c.height = 50;
