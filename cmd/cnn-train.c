@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,9 +320,18 @@ main(int argc, char *argv[])
 
         if (val.n > 0)
             val_acc = infer_accuracy(&in, val.pixels, val.labels, val.n);
+        /* A kill between the save and its line would leave a model on
+         * disk that no line names: hold it until both are done. */
+        sigset_t stop, old;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        sigaddset(&stop, SIGHUP);
+        pthread_sigmask(SIG_BLOCK, &stop, &old);
         if (model_save(&m, o.out, err) != 0)
             fatal(2, "saving the checkpoint: %s", err);
         report(e + 1, loss, acc, val_acc, secs, train.n, &m);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     free(order), free(pix), free(lab);
     infer_free(&in);

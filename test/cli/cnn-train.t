@@ -66,6 +66,28 @@ id=$(cnn-infer --json --model "$T/int.model" < "$T/s.pgm" | head -n 1 | sed 's/.
 is "$id" "$last" "killed mid-epoch: the model file is the last epoch reported"
 is "$(ls "$T" | grep -c 'int.model.tmp')" 0 "killed mid-epoch: no temporary file left"
 
+# The same, killed at 20 moments spread over many short epochs: a kill
+# that lands between writing the model and printing its line must wait
+# for the line.
+head -c $((797 * 100)) "$T/tr.pgm" > "$T/k.pgm"
+head -n 100 "$T/tr.labels" > "$T/k.labels"
+head -c 797 "$T/tr.pgm" > "$T/k1.pgm"
+bad=0 tried=0
+for d in $(awk 'BEGIN { srand(7); for (i = 0; i < 20; i++) printf "%.3f\n", 0.05 + 0.3 * rand() }'); do
+    rm -f "$T/k.model"
+    cnn-train --images "$T/k.pgm" --labels "$T/k.labels" --arch "$T/drop.arch" \
+        --epochs 10000 --threads 1 --checkpoint-path "$T/k.model" > "$T/k.out" 2> /dev/null &
+    pid=$!
+    sleep "$d"
+    kill -TERM "$pid"; wait "$pid" 2> /dev/null
+    [ -s "$T/k.out" ] || continue
+    tried=$((tried + 1))
+    id=$(cnn-infer --json --model "$T/k.model" < "$T/k1.pgm" | sed 's/.*"model":"\([0-9a-f]*\)".*/\1/')
+    [ "$id" = "$(tail -n 1 "$T/k.out" | awk '{ print $NF }')" ] || bad=$((bad + 1))
+done
+diag "$tried kills after at least one epoch"
+is "$bad" 0 "20 kills at random moments: the model is always the last epoch reported"
+
 # Fine-tuning keeps the architecture and the accuracy.
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --init "$T/tiny.model" \
     --epochs 1 --lr 0.002 --val-images "$T/va.pgm" --val-labels "$T/va.labels" \

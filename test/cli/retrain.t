@@ -55,6 +55,13 @@ is "$(cat "$T/out" "$T/err")" "" "... silently"
 ) &
 loop=$!
 run "$top/scripts/retrain" -m "$M" -s "$S" -n 50
+# The swap is retrain's last step: let the loop run on the new model
+# (for at most 10 s) before stopping it.
+new_id=$(cnn-infer --json --model "$M" < "$T/one_0.pgm" | sed 's/.*"model":"\([0-9a-f]*\)".*/\1/')
+i=0
+while [ "$i" -lt 100 ] && ! grep -q "\"model\":\"$new_id\"" "$T/loop.out"; do
+    sleep 0.1; i=$((i + 1))
+done
 : > "$T/stop"
 wait "$loop"
 ok "$rc" "retrain ran"
@@ -83,10 +90,12 @@ is "$rc:$(cat "$T/out")" "0:" "run again with nothing new: does nothing"
 
 # Another retrain holds the lock: exit 0 at once, nothing done.
 feedback-log --store "$S" --label 3 < "$T/one_1.pgm" > /dev/null
-flock "$S/.retrain.lock" sleep 3 &
-sleep 1
+flock "$S/.retrain.lock" sh -c ': > "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.1; done' sh "$T" &
+i=0
+while [ "$i" -lt 100 ] && [ ! -e "$T/held" ]; do sleep 0.1; i=$((i + 1)); done
 run "$top/scripts/retrain" -m "$M" -s "$S" -n 1
 is "$rc:$(cat "$T/out")" "0:" "while another retrain runs: exit 0, nothing done"
+: > "$T/release"
 wait
 is "$(wc -l < "$S/retrain.log" | tr -d ' ')" 1 "... still one line in the log"
 
