@@ -15,7 +15,8 @@ PREFIX   ?= /usr/local
 
 PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log
 COMMON = util rng gemm winograd arch conv pool dense act loss net model threads \
-         optim infer augment train pgmio dataset progress idx confusion glyph preproc feedback json
+         optim infer augment train pgmio dataset progress idx confusion glyph preproc feedback json \
+         stopsig
 UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 
 COMMON_OBJ = $(COMMON:%=build/common/%.o)

@@ -11,8 +11,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +23,7 @@
 #include "pgmio.h"
 #include "progress.h"
 #include "rng.h"
+#include "stopsig.h"
 #include "threads.h"
 #include "train.h"
 #include "util.h"
@@ -317,21 +316,17 @@ main(int argc, char *argv[])
         double t0 = now_seconds(), acc, val_acc = -1.0;
         double loss = run_epoch(&t, &train, &o, e, order, pix, lab, &acc);
         double secs = now_seconds() - t0;
+        sigset_t held;
 
         if (val.n > 0)
             val_acc = infer_accuracy(&in, val.pixels, val.labels, val.n);
         /* A kill between the save and its line would leave a model on
          * disk that no line names: hold it until both are done. */
-        sigset_t stop, old;
-        sigemptyset(&stop);
-        sigaddset(&stop, SIGINT);
-        sigaddset(&stop, SIGTERM);
-        sigaddset(&stop, SIGHUP);
-        pthread_sigmask(SIG_BLOCK, &stop, &old);
+        stopsig_hold(&held);
         if (model_save(&m, o.out, err) != 0)
             fatal(2, "saving the checkpoint: %s", err);
         report(e + 1, loss, acc, val_acc, secs, train.n, &m);
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        stopsig_release(&held);
     }
     free(order), free(pix), free(lab);
     infer_free(&in);

@@ -6,14 +6,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stopsig.h"
 #include "util.h"
 
 #define MAGIC "digits-model"
@@ -443,19 +442,15 @@ model_save(struct model *m, const char *path, char *err)
 {
     size_t len;
     unsigned char *buf = serialise(m, &len);
-    sigset_t stop, old;
+    sigset_t old;
     int rc;
 
     /* Ctrl-C or a kill during the write would leave the temporary file
      * behind: hold those signals until the rename is done (they are
      * delivered right after, with the new file complete). */
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    stopsig_hold(&old);
     rc = write_atomically(path, buf, len, err);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    stopsig_release(&old);
     free(buf);
     return rc;
 }

@@ -85,8 +85,8 @@ for d in $(awk 'BEGIN { srand(7); for (i = 0; i < 20; i++) printf "%.3f\n", 0.05
     id=$(cnn-infer --json --model "$T/k.model" < "$T/k1.pgm" | sed 's/.*"model":"\([0-9a-f]*\)".*/\1/')
     [ "$id" = "$(tail -n 1 "$T/k.out" | awk '{ print $NF }')" ] || bad=$((bad + 1))
 done
-diag "$tried kills after at least one epoch"
-is "$bad" 0 "20 kills at random moments: the model is always the last epoch reported"
+is "$bad:$([ "$tried" -ge 10 ] && echo enough)" "0:enough" \
+   "20 kills at random moments ($tried after an epoch): the model is always the last epoch reported"
 
 # Fine-tuning keeps the architecture and the accuracy.
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --init "$T/tiny.model" \
