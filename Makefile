@@ -14,12 +14,22 @@ LDLIBS    = -lnetpbm -lcsv -lm -lpthread
 PREFIX   ?= /usr/local
 
 PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log
-COMMON = util rng gemm winograd arch conv pool dense act loss net model threads \
-         optim infer augment train pgmio dataset progress idx confusion glyph preproc feedback json \
-         stopsig
+# The library, by layer; each layer uses only those listed before it
+# (README.md, "Architecture"). Programs link build/libdigits.a, so each
+# takes only the objects it calls: idx2pgm gets no network code.
+CORE  = util rng threads stopsig progress json
+NN    = gemm winograd conv pool dense act loss optim arch net model infer \
+        train augment
+IMG   = pgmio idx preproc dataset glyph
+EVAL  = confusion
+STORE = feedback
+LIB_SRC = $(CORE:%=common/core/%.c) $(NN:%=common/nn/%.c) \
+          $(IMG:%=common/img/%.c) $(EVAL:%=common/eval/%.c) \
+          $(STORE:%=common/store/%.c)
+LIB_OBJ = $(LIB_SRC:%.c=build/%.o)
+LIB = build/libdigits.a
 UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 
-COMMON_OBJ = $(COMMON:%=build/common/%.o)
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
 TOOLS = build/test/mkimage build/test/userdigits
@@ -30,13 +40,17 @@ build/common/%.o: common/%.c
 	@mkdir -p $(@D)
 	$(CC) $(DIGITS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
 build/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(DIGITS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-bin/%: build/cmd/%.o $(COMMON_OBJ)
+bin/%: build/cmd/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 build/test/%.o: test/unit/%.c
 	@mkdir -p $(@D)
@@ -46,8 +60,8 @@ build/test/%.o: test/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(DIGITS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/test/%: build/test/%.o $(COMMON_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+build/test/%: build/test/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 deps:
 	scripts/deps check
@@ -88,7 +102,7 @@ fuzz:
 	for f in $(FUZZ); do \
 	    $(FUZZ_CC) -std=c11 -g -O1 $(ARCHFLAGS) -ffp-contract=fast \
 	        -fsanitize=fuzzer,address,undefined -Icommon \
-	        test/fuzz/fuzz_$$f.c $(COMMON:%=common/%.c) $(LDLIBS) \
+	        test/fuzz/fuzz_$$f.c $(LIB_SRC) $(LDLIBS) \
 	        -o build/fuzz/fuzz_$$f || exit 1; \
 	done
 	for f in $(FUZZ); do \
@@ -108,7 +122,7 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps check train evaluate bench fuzz serve install clean
-.SECONDARY: $(COMMON_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
+.SECONDARY: $(LIB_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
             $(PROGS:%=build/cmd/%.o)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -3,9 +3,9 @@
  *
  * Images are read and classified in chunks, so a stream of any length
  * runs in bounded memory and a single image answers without waiting for
- * more input. Each chunk is split across threads (common/infer.c).
+ * more input. Each chunk is split across threads (common/nn/infer.c).
  *
- * --preproc runs preproc's code (common/preproc.c) on each image first.
+ * --preproc runs preproc's code (common/img/preproc.c) on each image first.
  * It exists for the web page's request path: on a small machine every
  * process a request starts costs about a millisecond, and `preproc |
  * cnn-infer` under a shell capture was measured to cap a CGI below 400
@@ -21,12 +21,13 @@
 
 #include <netpbm/pam.h>
 
-#include "infer.h"
-#include "json.h"
-#include "pgmio.h"
-#include "preproc.h"
-#include "threads.h"
-#include "util.h"
+#include "core/json.h"
+#include "core/mnist.h"
+#include "core/threads.h"
+#include "core/util.h"
+#include "img/pgmio.h"
+#include "img/preproc.h"
+#include "nn/infer.h"
 
 #define CHUNK 256               /* images read before classifying */
 #define WORK_BYTES (4 << 20)    /* activation memory per thread */
@@ -78,12 +79,12 @@ print_one(const float *p, int json, const uint8_t *input,
                best, p[best]);
     else
         printf("%d %.6f", best, p[best]);
-    for (int k = 0; k < ARCH_N_CLASSES; k++)
+    for (int k = 0; k < MNIST_CLASSES; k++)
         printf(json ? "%s%.6f" : "%s%.6f", json && k == 0 ? "" :
                json ? "," : " ", p[k]);
     if (json && input != NULL) {
         fputs("],\"input\":\"", stdout);
-        json_put_base64(stdout, input, NET_IN_PIXELS);
+        json_put_base64(stdout, input, MNIST_PIXELS);
         printf("\",\"model\":\"%s\"}", model_id);
     } else if (json) {
         printf("],\"model\":\"%s\"}", model_id);
@@ -92,7 +93,7 @@ print_one(const float *p, int json, const uint8_t *input,
         fatal(2, "write error on standard output: %s", strerror(errno));
 }
 
-/* Reads the next image into pix (NET_IN_PIXELS bytes), through
+/* Reads the next image into pix (MNIST_PIXELS bytes), through
  * preproc_image when pre is set. Returns as pgmio_read, and -3 when
  * preprocessing refuses the image (reason in err). */
 static int
@@ -102,13 +103,13 @@ read_next(uint8_t *pix, int pre, int *w, int *h, FILE *fp, char *err)
     int rc;
 
     if (!pre)
-        return pgmio_read(pix, NET_IN_PIXELS, w, h, fp, err);
+        return pgmio_read(pix, MNIST_PIXELS, w, h, fp, err);
     rc = pgmio_read_alloc(&any, MAX_PIXELS, w, h, fp, err);
     if (rc != 1)
         return rc == -2 ? -1 : rc;
     rc = preproc_image(pix, any, *w, *h, POLARITY_AUTO, NULL, err);
     free(any);
-    *w = *h = PREPROC_SIDE;
+    *w = *h = MNIST_SIDE;
     return rc == 0 ? 1 : -3;
 }
 
@@ -158,8 +159,8 @@ static void
 answer_body(struct infer *in, const struct model *m, FILE *fp, int json,
             int echo, const char *http)
 {
-    uint8_t pix[NET_IN_PIXELS];
-    float prob[ARCH_N_CLASSES];
+    uint8_t pix[MNIST_PIXELS];
+    float prob[MNIST_CLASSES];
     char err[ERRLEN];
     int w, h, rc = read_next(pix, 1, &w, &h, fp, err);
 
@@ -187,7 +188,7 @@ answer_body(struct infer *in, const struct model *m, FILE *fp, int json,
 static size_t
 floats_per_image(const struct arch *a)
 {
-    size_t n = NET_IN_PIXELS + ARCH_N_CLASSES;
+    size_t n = MNIST_PIXELS + MNIST_CLASSES;
 
     for (int i = 0; i < a->n_layers; i++)
         n += a->layers[i].n_out;
@@ -262,8 +263,8 @@ static void
 run_stream(struct infer *in, const struct model *m, FILE *fp,
            const char *name, const struct opts *o)
 {
-    uint8_t *pix = xmalloc_array(CHUNK, NET_IN_PIXELS);
-    float *prob = xmalloc_array(CHUNK, ARCH_N_CLASSES * sizeof(float));
+    uint8_t *pix = xmalloc_array(CHUNK, MNIST_PIXELS);
+    float *prob = xmalloc_array(CHUNK, MNIST_CLASSES * sizeof(float));
     char err[ERRLEN];
     size_t index = 0;
     int w = 0, h = 0, rc = 1;
@@ -271,9 +272,9 @@ run_stream(struct infer *in, const struct model *m, FILE *fp,
     while (rc == 1) {
         int n = 0;
 
-        while (n < CHUNK && (rc = read_next(pix + (size_t)n * NET_IN_PIXELS,
+        while (n < CHUNK && (rc = read_next(pix + (size_t)n * MNIST_PIXELS,
                                             o->pre, &w, &h, fp, err)) == 1) {
-            if (w != ARCH_IN_W || h != ARCH_IN_H)
+            if (w != MNIST_SIDE || h != MNIST_SIDE)
                 break;
             n++;
         }
@@ -281,11 +282,11 @@ run_stream(struct infer *in, const struct model *m, FILE *fp,
             rc = 1;             /* too big: reported as a wrong size */
         infer_run(in, prob, pix, n);
         for (int i = 0; i < n; i++)
-            print_one(prob + (size_t)i * ARCH_N_CLASSES, o->json,
-                      o->echo ? pix + (size_t)i * NET_IN_PIXELS : NULL,
+            print_one(prob + (size_t)i * MNIST_CLASSES, o->json,
+                      o->echo ? pix + (size_t)i * MNIST_PIXELS : NULL,
                       m->id);
         index += (size_t)n;
-        if (rc == 1 && (w != ARCH_IN_W || h != ARCH_IN_H))
+        if (rc == 1 && (w != MNIST_SIDE || h != MNIST_SIDE))
             fatal(1, "%s: image %zu: %dx%d, expected 28x28 (run preproc "
                   "first)", name, index + 1, w, h);
         if (rc < 0)

@@ -3,7 +3,7 @@
  *
  * Minibatch SGD with momentum, a cosine learning-rate schedule with a
  * short warm-up, optional random affine augmentation, and a batch split
- * across threads (common/train.c). Everything random is drawn from
+ * across threads (common/nn/train.c). Everything random is drawn from
  * streams keyed by (seed, epoch, position) and every sum is made in a
  * fixed order, so one seed gives one model, byte for byte, whatever the
  * number of threads. */
@@ -17,16 +17,17 @@
 
 #include <netpbm/pam.h>
 
-#include "augment.h"
-#include "dataset.h"
-#include "infer.h"
-#include "pgmio.h"
-#include "progress.h"
-#include "rng.h"
-#include "stopsig.h"
-#include "threads.h"
-#include "train.h"
-#include "util.h"
+#include "core/mnist.h"
+#include "core/progress.h"
+#include "core/rng.h"
+#include "core/stopsig.h"
+#include "core/threads.h"
+#include "core/util.h"
+#include "img/dataset.h"
+#include "img/pgmio.h"
+#include "nn/augment.h"
+#include "nn/infer.h"
+#include "nn/train.h"
 
 struct opts {
     const char *images, *labels, *arch, *init, *out, *val_images,
@@ -206,16 +207,16 @@ gather(uint8_t *pix, uint8_t *lab, const struct dataset *d,
     static const struct augment aug = { 2.0f, 10.0f, 0.1f };
 
     for (int i = 0; i < B; i++) {
-        const uint8_t *src = d->pixels + (size_t)order[lo + i] * NET_IN_PIXELS;
+        const uint8_t *src = d->pixels + (size_t)order[lo + i] * MNIST_PIXELS;
         struct rng r;
 
         lab[i] = d->labels[order[lo + i]];
         if (!o->augment) {
-            memcpy(pix + (size_t)i * NET_IN_PIXELS, src, NET_IN_PIXELS);
+            memcpy(pix + (size_t)i * MNIST_PIXELS, src, MNIST_PIXELS);
             continue;
         }
         rng_init(&r, o->seed, 0xa06, (uint64_t)epoch, lo + (size_t)i);
-        augment_image(pix + (size_t)i * NET_IN_PIXELS, src, &aug, &r);
+        augment_image(pix + (size_t)i * MNIST_PIXELS, src, &aug, &r);
     }
 }
 
@@ -310,7 +311,7 @@ main(int argc, char *argv[])
     infer_init(&in, &m, o.threads, 256);
 
     uint32_t *order = xmalloc_array(train.n, sizeof *order);
-    uint8_t *pix = xmalloc_array((size_t)o.batch, NET_IN_PIXELS);
+    uint8_t *pix = xmalloc_array((size_t)o.batch, MNIST_PIXELS);
     uint8_t *lab = xmalloc((size_t)o.batch);
     for (int e = 0; e < o.epochs; e++) {
         double t0 = now_seconds(), acc, val_acc = -1.0;

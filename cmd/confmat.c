@@ -4,7 +4,7 @@
  *
  * Input lines are "LABEL PRED [CONF [P0 ... P9]]", which is what
  * `paste -d ' ' labels predictions` gives for cnn-infer's output. The
- * statistics live in common/confusion.c; this file reads, writes and
+ * statistics live in common/eval/confusion.c; this file reads, writes and
  * reports where input is wrong. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -16,9 +16,10 @@
 
 #include <netpbm/pam.h>
 
-#include "confusion.h"
-#include "pgmio.h"
-#include "util.h"
+#include "core/mnist.h"
+#include "core/util.h"
+#include "eval/confusion.h"
+#include "img/pgmio.h"
 
 #define MAX_LINE 4096
 #define MAX_PIXELS ((size_t)4096 * 4096)
@@ -82,25 +83,25 @@ report(const struct confusion *c)
     int truth[5], pred[5], n;
     size_t count[5], right = 0;
 
-    for (int k = 0; k < CONF_K; k++)
+    for (int k = 0; k < MNIST_CLASSES; k++)
         right += c->m[k][k];
     printf("accuracy %.4f correct %zu total %zu\n", confusion_accuracy(c),
            right, c->n);
     printf("\nconfusion matrix (rows: true label, columns: predicted)\n"
            "true\\pred");
-    for (int p = 0; p < CONF_K; p++)
+    for (int p = 0; p < MNIST_CLASSES; p++)
         printf(" %6d", p);
-    for (int t = 0; t < CONF_K; t++) {
+    for (int t = 0; t < MNIST_CLASSES; t++) {
         printf("\n%9d", t);
-        for (int p = 0; p < CONF_K; p++)
+        for (int p = 0; p < MNIST_CLASSES; p++)
             printf(" %6zu", c->m[t][p]);
     }
     printf("\n\n");
-    for (int k = 0; k < CONF_K; k++) {
+    for (int k = 0; k < MNIST_CLASSES; k++) {
         double pr, re, f1;
         size_t support = 0;
 
-        for (int p = 0; p < CONF_K; p++)
+        for (int p = 0; p < MNIST_CLASSES; p++)
             support += c->m[k][p];
         confusion_class(c, k, &pr, &re, &f1);
         printf("class %d precision %.4f recall %.4f f1 %.4f support %zu\n",

@@ -4,7 +4,7 @@
  * as text (--list), or as counts (--stats).
  *
  * The store's rules (content-hash ids, image before row, lock + one
- * write + fsync) live in common/feedback.c; this file checks the
+ * write + fsync) live in common/store/feedback.c; this file checks the
  * arguments, reads the image and picks the records to read back. */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
@@ -15,9 +15,10 @@
 
 #include <netpbm/pam.h>
 
-#include "feedback.h"
-#include "pgmio.h"
-#include "util.h"
+#include "core/mnist.h"
+#include "core/util.h"
+#include "img/pgmio.h"
+#include "store/feedback.h"
 
 enum mode { RECORD, EXPORT, LIST, STATS };
 
@@ -188,12 +189,12 @@ read_image(uint8_t *pix, const char *file)
 
     if (fp == NULL)
         fatal(1, "%s: cannot open", name);
-    rc = pgmio_read(pix, FEEDBACK_PIXELS, &w, &h, fp, err);
+    rc = pgmio_read(pix, MNIST_PIXELS, &w, &h, fp, err);
     if (rc == 0)
         fatal(1, "%s: no image", name);
     if (rc == -1)
         fatal(1, "%s: %s", name, err);
-    if (rc == -2 || w != FEEDBACK_SIDE || h != FEEDBACK_SIDE)
+    if (rc == -2 || w != MNIST_SIDE || h != MNIST_SIDE)
         fatal(1, "%s: %dx%d, expected 28x28 (run preproc first)", name, w,
               h);
     if (getc(fp) != EOF)
@@ -205,7 +206,7 @@ read_image(uint8_t *pix, const char *file)
 static void
 record(struct opts *o)
 {
-    uint8_t pix[FEEDBACK_PIXELS];
+    uint8_t pix[MNIST_PIXELS];
     char err[ERRLEN];
     int rc;
 
@@ -243,7 +244,7 @@ static int
 on_record(const struct feedback_record *rec, size_t line, void *ctx)
 {
     struct walk *wk = ctx;
-    uint8_t pix[FEEDBACK_PIXELS];
+    uint8_t pix[MNIST_PIXELS];
     char err[ERRLEN];
 
     if (!selected(wk, rec))
@@ -255,7 +256,7 @@ on_record(const struct feedback_record *rec, size_t line, void *ctx)
             wk->n_missing++;
             return 0;
         }
-        if (pgmio_write(stdout, pix, FEEDBACK_SIDE, FEEDBACK_SIDE) != 0 ||
+        if (pgmio_write(stdout, pix, MNIST_SIDE, MNIST_SIDE) != 0 ||
             fprintf(wk->labels, "%d\n", rec->label) < 0)
             fatal(2, "write error");
     } else if (wk->o->mode == LIST) {

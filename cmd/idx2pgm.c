@@ -15,9 +15,9 @@
 
 #include <netpbm/pam.h>
 
-#include "idx.h"
-#include "pgmio.h"
-#include "util.h"
+#include "core/util.h"
+#include "img/idx.h"
+#include "img/pgmio.h"
 
 static _Noreturn void
 usage(FILE *fp, int status)

@@ -1,6 +1,6 @@
 /* preproc - turn photographed, scanned or drawn digits (any PNM image,
  * any size) into the 28x28 white-on-black images cnn-infer reads, made
- * the way MNIST was made. The method is in common/preproc.c; this file
+ * the way MNIST was made. The method is in common/img/preproc.c; this file
  * reads the stream, writes the results and names the image at fault. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -12,9 +12,10 @@
 
 #include <netpbm/pam.h>
 
-#include "pgmio.h"
-#include "preproc.h"
-#include "util.h"
+#include "core/mnist.h"
+#include "core/util.h"
+#include "img/pgmio.h"
+#include "img/preproc.h"
 
 #define DEFAULT_MAX_PIXELS 25000000
 
@@ -81,7 +82,7 @@ main(int argc, char *argv[])
     enum preproc_polarity pol = POLARITY_AUTO;
     size_t max_pixels = DEFAULT_MAX_PIXELS, index = 0, body = 0;
     const char *dump_dir = NULL, *name = "stdin";
-    uint8_t out[PREPROC_SIDE * PREPROC_SIDE], *pix;
+    uint8_t out[MNIST_SIDE * MNIST_SIDE], *pix;
     char err[ERRLEN];
     FILE *fp = stdin;
     int c, w, h, rc;
@@ -120,7 +121,7 @@ main(int argc, char *argv[])
         if (dump_dir != NULL)
             dump_steps(dump_dir, index, &d);
         preproc_dump_free(&d);
-        if (pgmio_write(stdout, out, PREPROC_SIDE, PREPROC_SIDE) != 0)
+        if (pgmio_write(stdout, out, MNIST_SIDE, MNIST_SIDE) != 0)
             fatal(2, "write error: %s", strerror(errno));
     }
     if (rc == -2)

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch.h"
-#include "util.h"
+#include "core/util.h"
+#include "nn/arch.h"
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)

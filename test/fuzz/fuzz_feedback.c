@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "feedback.h"
-#include "util.h"
+#include "core/util.h"
+#include "store/feedback.h"
 
 static int
 check_record(const struct feedback_record *rec, size_t line, void *ctx)

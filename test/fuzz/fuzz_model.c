@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "util.h"
+#include "core/util.h"
+#include "nn/model.h"
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)

@@ -6,8 +6,8 @@
 
 #include <netpbm/pam.h>
 
-#include "pgmio.h"
-#include "util.h"
+#include "core/util.h"
+#include "img/pgmio.h"
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)

@@ -2,13 +2,14 @@
  * (the first two bytes give its size) through preproc's whole method. */
 #include <stdlib.h>
 
-#include "preproc.h"
-#include "util.h"
+#include "core/mnist.h"
+#include "core/util.h"
+#include "img/preproc.h"
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
-    uint8_t out[PREPROC_SIDE * PREPROC_SIDE];
+    uint8_t out[MNIST_SIDE * MNIST_SIDE];
     char err[ERRLEN];
 
     if (n < 3)

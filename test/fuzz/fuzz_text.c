@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "confusion.h"
-#include "idx.h"
-#include "util.h"
+#include "core/util.h"
+#include "eval/confusion.h"
+#include "img/idx.h"
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)

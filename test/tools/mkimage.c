@@ -21,9 +21,9 @@
 
 #include <netpbm/pam.h>
 
-#include "pgmio.h"
-#include "rng.h"
-#include "util.h"
+#include "core/rng.h"
+#include "core/util.h"
+#include "img/pgmio.h"
 
 static int
 in_shape(const char *kind, int x, int y, int size)

@@ -17,9 +17,9 @@
 
 #include <netpbm/pam.h>
 
-#include "pgmio.h"
-#include "rng.h"
-#include "util.h"
+#include "core/rng.h"
+#include "core/util.h"
+#include "img/pgmio.h"
 
 #define S 112                   /* canvas side */
 #define MAXP 12                 /* points in one digit's strokes */

@@ -3,9 +3,9 @@
  * with the line number. */
 #include <string.h>
 
-#include "arch.h"
+#include "core/util.h"
+#include "nn/arch.h"
 #include "tap.h"
-#include "util.h"
 
 static int
 parse(struct arch *a, const char *text, char *err)

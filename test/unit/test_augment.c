@@ -4,8 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "augment.h"
-#include "rng.h"
+#include "core/rng.h"
+#include "nn/augment.h"
 #include "tap.h"
 
 static void

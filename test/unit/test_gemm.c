@@ -5,10 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "gemm.h"
-#include "rng.h"
+#include "core/rng.h"
+#include "core/util.h"
+#include "nn/gemm.h"
 #include "tap.h"
-#include "util.h"
 
 static float
 max_rel_diff(const float *x, const float *y, size_t n)

@@ -8,17 +8,18 @@
 #include <math.h>
 #include <string.h>
 
-#include "act.h"
-#include "arch.h"
-#include "conv.h"
-#include "dense.h"
-#include "gemm.h"
-#include "loss.h"
-#include "net.h"
-#include "pool.h"
-#include "rng.h"
+#include "core/mnist.h"
+#include "core/rng.h"
+#include "core/util.h"
+#include "nn/act.h"
+#include "nn/arch.h"
+#include "nn/conv.h"
+#include "nn/dense.h"
+#include "nn/gemm.h"
+#include "nn/loss.h"
+#include "nn/net.h"
+#include "nn/pool.h"
 #include "tap.h"
-#include "util.h"
 
 #define EPS 1e-2f
 
@@ -308,7 +309,7 @@ net_loss(struct net_work *w, const struct arch *a, const float *params,
     struct net_key key = { 3, 0, 0 };   /* the same dropout masks */
 
     net_forward(w, a, params, n, &key);
-    return crossentropy_sum(w->prob, labels, n, ARCH_N_CLASSES);
+    return crossentropy_sum(w->prob, labels, n, MNIST_CLASSES);
 }
 
 static const char small_net[] = "conv 4 3 pad 1\nrelu\nmaxpool 2\n"
@@ -323,7 +324,7 @@ check_net(struct rng *r, const char *spec, const char *what)
     struct arch a;
     struct net_work w;
     char err[ERRLEN];
-    uint8_t pixels[N * NET_IN_PIXELS], labels[N] = { 1, 7, 4 };
+    uint8_t pixels[N * MNIST_PIXELS], labels[N] = { 1, 7, 4 };
     double worst = 0.0;
 
     ok(arch_parse(&a, spec, strlen(spec), err) == 0, "arch of %s parses",
@@ -331,7 +332,7 @@ check_net(struct rng *r, const char *spec, const char *what)
     float *params = zeros(a.n_params), *grads = zeros(a.n_params);
     net_init_params(params, &a, 11);
     net_work_init(&w, &a, N, 1);
-    for (int i = 0; i < N * NET_IN_PIXELS; i++)
+    for (int i = 0; i < N * MNIST_PIXELS; i++)
         pixels[i] = (uint8_t)rng_below(r, 256);
     net_input(w.act[0], pixels, N);
     net_loss(&w, &a, params, labels, N);

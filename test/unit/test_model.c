@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "net.h"
+#include "core/util.h"
+#include "nn/model.h"
+#include "nn/net.h"
 #include "tap.h"
-#include "util.h"
 
 /* Reads all of path (at most cap bytes). */
 static size_t

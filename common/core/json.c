@@ -1,0 +1,37 @@
+/* json - see json.h. */
+#include "core/json.h"
+
+void
+json_put_text(FILE *fp, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if (ch == '"' || ch == '\\')
+            fprintf(fp, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(fp, "\\u%04x", ch);
+        else
+            putc(ch, fp);
+    }
+}
+
+void
+json_put_base64(FILE *fp, const uint8_t *p, size_t n)
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        putc(digits[v >> 18 & 63], fp);
+        putc(digits[v >> 12 & 63], fp);
+        putc(i + 1 < n ? digits[v >> 6 & 63] : '=', fp);
+        putc(i + 2 < n ? digits[v & 63] : '=', fp);
+    }
+}

@@ -1,0 +1,606 @@
+/* preproc - see preproc.h. */
+#include "img/preproc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mnist.h"
+#include "core/util.h"
+
+#define MAX_WORK 512            /* larger inputs are block-averaged first */
+#define MID 80                  /* working size after the crop */
+#define BOX 20                  /* the digit's longer side in the output */
+#define INK_FRACTION 0.3f       /* of the brightest ink: surely ink */
+#define WEAK_FRACTION 0.1f      /* of the brightest ink: ink if joined */
+#define MIN_CONTRAST 24.0f      /* grey levels ink must rise over paper */
+#define STROKE_RATIO 0.11f      /* MNIST's stroke width / digit size */
+
+struct comp {
+    size_t area, in_band;       /* pixels, and those in the outer band */
+    float peak;                 /* its brightest pixel */
+    int x0, y0, x1, y1;         /* bounding box, inclusive */
+};
+
+/* A grey image of floats, the working currency of this file. */
+struct img {
+    float *v;
+    int w, h;
+};
+
+static struct img
+img_new(int w, int h)
+{
+    struct img im = { xcalloc((size_t)w * h, sizeof(float)), w, h };
+
+    return im;
+}
+
+/* The value with fraction q of the n samples of hist below it. */
+static int
+hist_quantile(const size_t *hist, size_t n, double q)
+{
+    size_t want = (size_t)(q * (double)n), seen = 0;
+
+    for (int v = 0; v < 256; v++) {
+        seen += hist[v];
+        if (seen > want)
+            return v;
+    }
+    return 255;
+}
+
+/* Light paper (so dark ink) if the median of the outer band is light. */
+static int
+paper_is_light(const struct img *g)
+{
+    size_t hist[256] = { 0 }, n = 0;
+    int t = g->w < g->h ? g->w / 10 : g->h / 10;   /* a tenth: wide enough
+                                                     that a scan border
+                                                     is a minority */
+
+    t = t < 1 ? 1 : t;
+    for (int y = 0; y < g->h; y++) {
+        int inner = y >= t && y < g->h - t;     /* only the side bands */
+
+        for (int x = 0; x < g->w; x++) {
+            if (inner && x == t)
+                x = g->w - t > t ? g->w - t : t;
+            hist[(int)g->v[(size_t)y * g->w + x]]++;
+            n++;
+        }
+    }
+    return hist_quantile(hist, n, 0.5) > 127;
+}
+
+/* g = in (w x h bytes) averaged over k x k blocks (partial at the
+ * right and bottom edges). */
+static void
+block_mean(struct img *g, const uint8_t *in, int w, int h, int k)
+{
+    uint32_t *sum = xcalloc((size_t)g->w, sizeof(uint32_t));
+
+    for (int y = 0; y < h; y++) {
+        const uint8_t *row = in + (size_t)y * w;
+
+        for (int xo = 0; xo < g->w; xo++) {
+            uint32_t s = 0;
+
+            for (int x = xo * k; x < xo * k + k && x < w; x++)
+                s += row[x];
+            sum[xo] += s;
+        }
+        if (y % k != k - 1 && y != h - 1)
+            continue;
+        float *out = g->v + (size_t)(y / k) * g->w;
+        int rows = y % k + 1;
+        for (int xo = 0; xo < g->w; xo++) {
+            int cols = w - xo * k < k ? w - xo * k : k;
+
+            out[xo] = (float)sum[xo] / (float)(rows * cols);
+            sum[xo] = 0;
+        }
+    }
+    free(sum);
+}
+
+/* block_mean for k = 2 and even sides, the usual case for a photo, in
+ * a loop the compiler can vectorise. */
+static void
+halve(struct img *g, const uint8_t *in, int w)
+{
+    for (int y = 0; y < g->h; y++) {
+        const uint8_t *a = in + (size_t)2 * y * w, *b = a + w;
+        float *out = g->v + (size_t)y * g->w;
+
+        for (int x = 0; x < g->w; x++)
+            out[x] = (float)(a[2 * x] + a[2 * x + 1] + b[2 * x] +
+                             b[2 * x + 1]) * 0.25f;
+    }
+}
+
+/* in (w x h bytes) as floats, block-averaged by an integer factor so
+ * neither side exceeds MAX_WORK, and inverted if the ink is dark. */
+static struct img
+load_working(const uint8_t *in, int w, int h, enum preproc_polarity pol)
+{
+    int k = ((w > h ? w : h) + MAX_WORK - 1) / MAX_WORK;
+    struct img g = img_new((w + k - 1) / k, (h + k - 1) / k);
+
+    if (k == 2 && w % 2 == 0 && h % 2 == 0)
+        halve(&g, in, w);
+    else
+        block_mean(&g, in, w, h, k);
+    if (pol == POLARITY_DARK_INK ||
+        (pol == POLARITY_AUTO && paper_is_light(&g)))
+        for (size_t i = 0; i < (size_t)g.w * g.h; i++)
+            g.v[i] = 255.0f - g.v[i];
+    return g;
+}
+
+/* The paper's brightness near block (bx, by): the 25th percentile of the
+ * block, so ink (light, after inversion) covering up to three quarters
+ * of a block does not count as paper. */
+static float
+block_paper(const struct img *g, int B, int bx, int by)
+{
+    size_t hist[256] = { 0 }, n = 0;
+
+    for (int y = by * B; y < (by + 1) * B && y < g->h; y++)
+        for (int x = bx * B; x < (bx + 1) * B && x < g->w; x++, n++)
+            hist[(int)g->v[(size_t)y * g->w + x]]++;
+    return (float)hist_quantile(hist, n, 0.25);
+}
+
+static int
+cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* A block where thick strokes cover more than three quarters is not
+ * paper: paper varies smoothly, so a block far above the typical one
+ * (median + 3 median deviations, at least 16 levels) is replaced by the
+ * typical one. */
+static void
+drop_ink_blocks(float *paper, size_t n)
+{
+    float *v = xmalloc_array(n, sizeof(float));
+
+    memcpy(v, paper, n * sizeof(float));
+    qsort(v, n, sizeof(float), cmp_float);
+    float median = v[n / 2];
+    for (size_t i = 0; i < n; i++)
+        v[i] = fabsf(paper[i] - median);
+    qsort(v, n, sizeof(float), cmp_float);
+    float limit = median + (3 * v[n / 2] > 16 ? 3 * v[n / 2] : 16);
+    for (size_t i = 0; i < n; i++)
+        if (paper[i] > limit)
+            paper[i] = median;
+    free(v);
+}
+
+/* Linear interpolation weight: where c lies between block centres. */
+static void
+between(int *i0, int *i1, float *t, float c, int B, int nb)
+{
+    float f = c / (float)B - 0.5f;
+
+    *i0 = f < 0 ? 0 : (int)f;
+    *i0 = *i0 > nb - 1 ? nb - 1 : *i0;
+    *i1 = *i0 + 1 < nb ? *i0 + 1 : *i0;
+    *t = f - (float)*i0;
+    *t = *t < 0 ? 0 : *t > 1 ? 1 : *t;
+}
+
+/* g -= paper brightness, interpolated between block centres; clamp at 0. */
+static void
+subtract_background(struct img *g)
+{
+    int B = (g->w > g->h ? g->w : g->h) / 8;
+    B = B < 8 ? 8 : B;
+    int nbx = (g->w + B - 1) / B, nby = (g->h + B - 1) / B;
+    float *paper = xmalloc_array((size_t)nbx * nby, sizeof(float));
+
+    for (int by = 0; by < nby; by++)
+        for (int bx = 0; bx < nbx; bx++)
+            paper[by * nbx + bx] = block_paper(g, B, bx, by);
+    drop_ink_blocks(paper, (size_t)nbx * nby);
+    int *xi = xmalloc_array((size_t)g->w, 2 * sizeof(int));
+    float *xt = xmalloc_array((size_t)g->w, sizeof(float));
+    for (int x = 0; x < g->w; x++)
+        between(&xi[2 * x], &xi[2 * x + 1], &xt[x], (float)x + 0.5f, B, nbx);
+    for (int y = 0; y < g->h; y++) {
+        int y0, y1;
+        float ty;
+
+        between(&y0, &y1, &ty, (float)y + 0.5f, B, nby);
+        const float *top = paper + y0 * nbx, *bot = paper + y1 * nbx;
+        float *v = g->v + (size_t)y * g->w;
+        for (int x = 0; x < g->w; x++) {
+            int x0 = xi[2 * x], x1 = xi[2 * x + 1];
+            float tx = xt[x];
+            float t = top[x0] * (1 - tx) + top[x1] * tx;
+            float b = bot[x0] * (1 - tx) + bot[x1] * tx;
+            float d = v[x] - (t * (1 - ty) + b * ty);
+
+            v[x] = d > 0 ? d : 0;
+        }
+    }
+    free(paper), free(xi), free(xt);
+}
+
+/* The ink thresholds, as in edge detection's hysteresis: a piece of ink
+ * is what rises above *weak, all connected, and reaches *strong
+ * somewhere. A thin stroke blurred to a third of the ink's contrast
+ * then stays joined to the rest of its digit. Returns -1 if nothing
+ * stands out from the paper. */
+static int
+ink_thresholds(float *strong, float *weak, const struct img *g)
+{
+    size_t hist[256] = { 0 }, n = (size_t)g->w * g->h;
+
+    for (size_t i = 0; i < n; i++)
+        hist[(int)g->v[i]]++;
+    /* 99.5th percentile, not the maximum: a few hot pixels of noise
+     * must not set the scale. With very little ink, the top of it. */
+    float top = (float)hist_quantile(hist, n, 0.995);
+    if (top < MIN_CONTRAST) {
+        for (top = 255; top > 0 && hist[(int)top] == 0; top--)
+            ;
+        if (top < MIN_CONTRAST)
+            return -1;
+    }
+    /* The paper's noise: most pixels are paper, so the 90th percentile
+     * of what is left after subtracting it is a noise level. */
+    float noise = (float)hist_quantile(hist, n, 0.9);
+    *strong = INK_FRACTION * top;
+    *weak = WEAK_FRACTION * top > 2 * noise ? WEAK_FRACTION * top
+                                            : 2 * noise;
+    *weak = *weak < *strong ? *weak : *strong;
+    return 0;
+}
+
+/* Flood-fills the 8-connected piece of mask at start with label id,
+ * gathering its statistics. stack has room for every pixel. */
+static void
+fill(int32_t *label, int32_t *stack, const struct img *g, float thr,
+     size_t start, int32_t id, struct comp *c, int band)
+{
+    size_t top = 0;
+
+    memset(c, 0, sizeof *c);
+    c->x0 = g->w, c->y0 = g->h, c->x1 = c->y1 = -1;
+    label[start] = id;
+    stack[top++] = (int32_t)start;
+    while (top > 0) {
+        size_t p = (size_t)stack[--top];
+        int x = (int)(p % (size_t)g->w), y = (int)(p / (size_t)g->w);
+
+        c->area++;
+        c->peak = g->v[p] > c->peak ? g->v[p] : c->peak;
+        c->in_band += x < band || y < band || x >= g->w - band ||
+                      y >= g->h - band;
+        c->x0 = x < c->x0 ? x : c->x0, c->x1 = x > c->x1 ? x : c->x1;
+        c->y0 = y < c->y0 ? y : c->y0, c->y1 = y > c->y1 ? y : c->y1;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = x + dx, ny = y + dy;
+                size_t q = (size_t)ny * g->w + nx;
+
+                if (nx < 0 || ny < 0 || nx >= g->w || ny >= g->h ||
+                    label[q] != 0 || g->v[q] <= thr)
+                    continue;
+                label[q] = id;
+                stack[top++] = (int32_t)q;
+            }
+    }
+}
+
+/* Labels the pieces of ink above thr; returns them (free()) and their
+ * count; label (w x h) gets each pixel's piece number, 0 for none. */
+static struct comp *
+find_pieces(int32_t *label, const struct img *g, float thr, size_t *count)
+{
+    size_t n = (size_t)g->w * g->h, cap = 16, k = 0;
+    struct comp *c = xmalloc_array(cap, sizeof *c);
+    int32_t *stack = xmalloc_array(n, sizeof(int32_t));
+    int band = (g->w < g->h ? g->w : g->h) / 20;
+
+    band = band < 1 ? 1 : band;
+    memset(label, 0, n * sizeof(int32_t));
+    for (size_t p = 0; p < n; p++) {
+        if (g->v[p] <= thr || label[p] != 0)
+            continue;
+        if (k == cap) {
+            cap *= 2;
+            c = realloc(c, cap * sizeof *c);
+            if (c == NULL)
+                fatal(2, "out of memory labelling ink");
+        }
+        fill(label, stack, g, thr, p, (int32_t)(k + 1), &c[k], band);
+        k++;
+    }
+    free(stack);
+    *count = k;
+    return c;
+}
+
+/* Which pieces are the digit: sure ink somewhere, not specks (under 5%
+ * of the largest piece) and not scan borders (mostly inside the outer
+ * band). */
+static uint8_t *
+choose_pieces(const struct comp *c, size_t k, float strong, int box[4])
+{
+    uint8_t *keep = xcalloc(k + 1, 1);
+    size_t largest = 0;
+
+    for (size_t i = 0; i < k; i++)
+        if (c[i].in_band * 10 < c[i].area * 8 && c[i].area > largest &&
+            c[i].peak > strong)
+            largest = c[i].area;
+    box[0] = box[1] = 1 << 30, box[2] = box[3] = -1;
+    for (size_t i = 0; i < k; i++) {
+        if (c[i].in_band * 10 >= c[i].area * 8 || c[i].peak <= strong ||
+            c[i].area * 20 < largest || c[i].area < 2)
+            continue;
+        keep[i + 1] = 1;
+        box[0] = c[i].x0 < box[0] ? c[i].x0 : box[0];
+        box[1] = c[i].y0 < box[1] ? c[i].y0 : box[1];
+        box[2] = c[i].x1 > box[2] ? c[i].x1 : box[2];
+        box[3] = c[i].y1 > box[3] ? c[i].y1 : box[3];
+    }
+    return keep;
+}
+
+/* Zeroes all of g but the kept pieces and the faint edge around them
+ * (the anti-aliasing a threshold would cut off); stretches the ink so
+ * its 95th percentile is 255. */
+static void
+keep_ink(struct img *g, const int32_t *label, const uint8_t *keep,
+         const int box[4])
+{
+    size_t n = (size_t)g->w * g->h, hist[256] = { 0 }, m = 0;
+    float *out = xcalloc(n, sizeof(float));
+    int x0 = box[0] > 0 ? box[0] - 1 : 0, y0 = box[1] > 0 ? box[1] - 1 : 0;
+    int x1 = box[2] + 1 < g->w ? box[2] + 1 : g->w - 1;
+    int y1 = box[3] + 1 < g->h ? box[3] + 1 : g->h - 1;
+
+    /* Outside the kept pieces' box (and its 1 px rim) all is zero. */
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            size_t p = (size_t)y * g->w + x;
+            int near = keep[label[p]];
+
+            for (int dy = -1; dy <= 1 && !near; dy++)
+                for (int dx = -1; dx <= 1 && !near; dx++) {
+                    int nx = x + dx, ny = y + dy;
+
+                    near = nx >= 0 && ny >= 0 && nx < g->w && ny < g->h &&
+                           keep[label[(size_t)ny * g->w + nx]];
+                }
+            out[p] = near ? g->v[p] : 0.0f;
+            if (keep[label[p]]) {
+                hist[(int)g->v[p]]++;
+                m++;
+            }
+        }
+    float scale = 255.0f / (float)(hist_quantile(hist, m, 0.95) + 1);
+    for (size_t p = 0; p < n; p++)
+        g->v[p] = out[p] * scale > 255.0f ? 255.0f : out[p] * scale;
+    free(out);
+}
+
+/* dst[j * dstep] for j < nd = src[i * sstep], i < ns, area-averaged:
+ * destination pixel j covers source span [j s, (j + 1) s), s = ns / nd,
+ * and each source pixel counts by how much of it lies in the span. */
+static void
+resample_line(float *dst, int dstep, int nd, const float *src, int sstep,
+              int ns)
+{
+    double s = (double)ns / nd;
+
+    for (int j = 0; j < nd; j++) {
+        double lo = j * s, hi = (j + 1) * s, sum = 0.0;
+
+        for (int i = (int)lo; i < ns && i < hi; i++) {
+            double a = lo > i ? lo : i, b = hi < i + 1 ? hi : i + 1;
+
+            sum += (b - a) * src[(size_t)i * sstep];
+        }
+        dst[(size_t)j * dstep] = (float)(sum / s);
+    }
+}
+
+/* The sw x sh region of src at (x0, y0), resampled to dw x dh. */
+static struct img
+resample(const struct img *src, int x0, int y0, int sw, int sh, int dw,
+         int dh)
+{
+    struct img tmp = img_new(dw, sh), dst = img_new(dw, dh);
+
+    for (int y = 0; y < sh; y++)
+        resample_line(tmp.v + (size_t)y * dw, 1, dw,
+                      src->v + (size_t)(y0 + y) * src->w + x0, 1, sw);
+    for (int x = 0; x < dw; x++)
+        resample_line(dst.v + x, dw, dh, tmp.v + x, dw, sh);
+    free(tmp.v);
+    return dst;
+}
+
+/* Grey dilation (grow > 0) or erosion (grow < 0) by a (2r+1)^2 square,
+ * one axis at a time. */
+static void
+morph(struct img *g, int r, int grow)
+{
+    struct img t = img_new(g->w, g->h);
+
+    for (int pass = 0; pass < 2; pass++) {
+        int len = pass ? g->h : g->w, lines = pass ? g->w : g->h;
+        int step = pass ? g->w : 1, next = pass ? 1 : g->w;
+
+        for (int l = 0; l < lines; l++)
+            for (int i = 0; i < len; i++) {
+                const float *line = g->v + (size_t)l * next;
+                float best = line[(size_t)i * step];
+
+                for (int d = -r; d <= r; d++)
+                    if (i + d >= 0 && i + d < len) {
+                        float v = line[(size_t)(i + d) * step];
+
+                        best = grow ? (v > best ? v : best)
+                                    : (v < best ? v : best);
+                    }
+                t.v[(size_t)l * next + (size_t)i * step] = best;
+            }
+        memcpy(g->v, t.v, (size_t)g->w * g->h * sizeof(float));
+    }
+    free(t.v);
+}
+
+/* Brings the strokes of g (a digit MID px on its longer side) to MNIST's
+ * width: 2 * area / perimeter of the ink estimates the width of strokes
+ * much longer than wide. */
+static void
+normalise_strokes(struct img *g)
+{
+    size_t area = 0, edge = 0;
+    float target = STROKE_RATIO * MID;
+
+    for (int y = 0; y < g->h; y++)
+        for (int x = 0; x < g->w; x++) {
+            if (g->v[(size_t)y * g->w + x] < 128.0f)
+                continue;
+            area++;
+            edge += x == 0 || y == 0 || x == g->w - 1 || y == g->h - 1 ||
+                    g->v[(size_t)y * g->w + x - 1] < 128.0f ||
+                    g->v[(size_t)y * g->w + x + 1] < 128.0f ||
+                    g->v[(size_t)(y - 1) * g->w + x] < 128.0f ||
+                    g->v[(size_t)(y + 1) * g->w + x] < 128.0f;
+        }
+    if (area == 0 || edge == 0)
+        return;
+    /* MNIST itself has bold digits, so only real extremes are changed:
+     * hairlines grow to the usual width; blobs shrink to a bold one. */
+    float width = 2.0f * (float)area / (float)edge;
+    if (width < 0.75f * target)
+        morph(g, (int)lroundf((target - width) / 2.0f) > 0
+                 ? (int)lroundf((target - width) / 2.0f) : 1, 1);
+    else if (width > 2.5f * target)
+        morph(g, (int)lroundf((width - 1.8f * target) / 2.0f), 0);
+}
+
+/* out (28x28) = the small digit d placed so its centre of mass is on the
+ * centre, lightly smoothed, stretched so the brightest pixel is 255. */
+static void
+place(uint8_t *out, const struct img *d)
+{
+    float field[MNIST_SIDE * MNIST_SIDE] = { 0 };
+    float soft[MNIST_SIDE * MNIST_SIDE], max = 0.0f;
+    double sum = 0.0, sx = 0.0, sy = 0.0;
+    const double mid = (MNIST_SIDE - 1) / 2.0;
+
+    for (int y = 0; y < d->h; y++)
+        for (int x = 0; x < d->w; x++) {
+            double v = d->v[(size_t)y * d->w + x];
+
+            sum += v, sx += v * x, sy += v * y;
+        }
+    int ox = (int)lround(mid - (sum > 0 ? sx / sum : d->w / 2.0));
+    int oy = (int)lround(mid - (sum > 0 ? sy / sum : d->h / 2.0));
+    ox = ox < 0 ? 0 : ox > MNIST_SIDE - d->w ? MNIST_SIDE - d->w : ox;
+    oy = oy < 0 ? 0 : oy > MNIST_SIDE - d->h ? MNIST_SIDE - d->h : oy;
+    for (int y = 0; y < d->h; y++)
+        for (int x = 0; x < d->w; x++)
+            field[(oy + y) * MNIST_SIDE + ox + x] =
+                d->v[(size_t)y * d->w + x];
+    /* Half the pixel, half its [1 2 1] x [1 2 1] / 16 neighbourhood. */
+    for (int y = 0; y < MNIST_SIDE; y++)
+        for (int x = 0; x < MNIST_SIDE; x++) {
+            float blur = 0.0f;
+
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int yy = y + dy, xx = x + dx;
+
+                    if (yy >= 0 && xx >= 0 && yy < MNIST_SIDE &&
+                        xx < MNIST_SIDE)
+                        blur += field[yy * MNIST_SIDE + xx] *
+                                (float)((2 - abs(dx)) * (2 - abs(dy))) / 16;
+                }
+            soft[y * MNIST_SIDE + x] = 0.5f * field[y * MNIST_SIDE + x]
+                                         + 0.5f * blur;
+            max = soft[y * MNIST_SIDE + x] > max
+                  ? soft[y * MNIST_SIDE + x] : max;
+        }
+    for (int i = 0; i < MNIST_SIDE * MNIST_SIDE; i++)
+        out[i] = (uint8_t)lroundf(max > 0 ? soft[i] * 255.0f / max : 0.0f);
+}
+
+static uint8_t *
+to_bytes(const struct img *g)
+{
+    uint8_t *b = xmalloc((size_t)g->w * g->h);
+
+    for (size_t i = 0; i < (size_t)g->w * g->h; i++)
+        b[i] = (uint8_t)(g->v[i] > 255.0f ? 255 : lroundf(g->v[i]));
+    return b;
+}
+
+int
+preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
+              enum preproc_polarity polarity, struct preproc_dump *dump,
+              char *err)
+{
+    struct img g = load_working(in, w, h, polarity);
+    int32_t *label = xmalloc_array((size_t)g.w * g.h, sizeof(int32_t));
+    size_t k = 0;
+    int box[4];
+
+    float strong = 0, weak = 0;
+
+    subtract_background(&g);
+    int found = ink_thresholds(&strong, &weak, &g) == 0;
+    struct comp *pieces = found ? find_pieces(label, &g, weak, &k) : NULL;
+    uint8_t *keep = choose_pieces(pieces, k, strong, box);
+    if (box[2] < 0) {
+        free(g.v), free(label), free(pieces), free(keep);
+        snprintf(err, ERRLEN, "no ink found");
+        return -1;
+    }
+    keep_ink(&g, label, keep, box);
+    free(label), free(pieces), free(keep);
+    if (dump != NULL)
+        dump->ink = to_bytes(&g), dump->ink_w = g.w, dump->ink_h = g.h;
+
+    /* Crop and scale so the longer side is MID, aspect kept. */
+    int bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
+    int mw = bw >= bh ? MID : (int)lround((double)MID * bw / bh);
+    int mh = bh >= bw ? MID : (int)lround((double)MID * bh / bw);
+    struct img mid = resample(&g, box[0], box[1], bw, bh, mw < 1 ? 1 : mw,
+                              mh < 1 ? 1 : mh);
+    free(g.v);
+    normalise_strokes(&mid);
+    if (dump != NULL)
+        dump->crop = to_bytes(&mid), dump->crop_w = mid.w,
+        dump->crop_h = mid.h;
+    int sw = (int)lround((double)mid.w * BOX / MID);
+    int sh = (int)lround((double)mid.h * BOX / MID);
+    struct img small = resample(&mid, 0, 0, mid.w, mid.h, sw < 1 ? 1 : sw,
+                                sh < 1 ? 1 : sh);
+    free(mid.v);
+    place(out, &small);
+    free(small.v);
+    return 0;
+}
+
+void
+preproc_dump_free(struct preproc_dump *d)
+{
+    free(d->ink);
+    free(d->crop);
+    memset(d, 0, sizeof *d);
+}

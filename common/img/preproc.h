@@ -1,0 +1,51 @@
+/* preproc - turn a photo, scan or canvas drawing of one digit into the
+ * 28x28 image the network expects, made the way MNIST was made:
+ *
+ *   1. polarity: the paper is the median of the outer tenth; if
+ *      it is light the image is inverted, so ink is always light;
+ *   2. background: a coarse grid of block medians, interpolated, is the
+ *      paper's (uneven) brightness, and is subtracted;
+ *   3. ink: 8-connected pieces above 10% of the brightest ink (and
+ *      above the paper's noise) that reach 30% somewhere; pieces much
+ *      smaller than the largest (specks) and lines along the frame
+ *      (scan borders) are dropped;
+ *   4. crop to the ink's bounding box and scale (aspect kept) so the
+ *      longer side is 80 px, area-averaged;
+ *   5. stroke width: measured as 2 * area / perimeter and brought into
+ *      MNIST's range (about 11% of the digit's size) by dilation or
+ *      erosion, so a thin brush and a marker end up alike;
+ *   6. scale to 20 px (4x4 block averages: anti-aliased);
+ *   7. pad into 28x28 with the centre of mass on the centre pixel;
+ *   8. a light 3x3 smoothing, then stretch so the brightest pixel is 255.
+ *
+ * The work happens at a fixed 80 px after step 4, so its cost beyond
+ * one pass over the input does not grow with the photo's size. */
+#ifndef PREPROC_H
+#define PREPROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+enum preproc_polarity { POLARITY_AUTO, POLARITY_DARK_INK,
+                        POLARITY_LIGHT_INK };
+
+/* Intermediate images for a person to look at (NULL: not wanted). Each
+ * is allocated by preproc_image and freed by preproc_dump_free. */
+struct preproc_dump {
+    uint8_t *ink;               /* step 3: the kept ink, input size */
+    int ink_w, ink_h;
+    uint8_t *crop;              /* step 5: cropped, 80 px, strokes fixed */
+    int crop_w, crop_h;
+};
+
+/* out (28x28, white digit on black) from the grey image in (w x h).
+ * Returns 0, or -1 with the reason in err (ERRLEN bytes): "no ink
+ * found" for a blank image. Allocates its scratch and frees it. */
+int preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
+                  enum preproc_polarity polarity, struct preproc_dump *dump,
+                  char *err);
+
+void preproc_dump_free(struct preproc_dump *d);
+
+#endif

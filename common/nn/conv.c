@@ -1,0 +1,331 @@
+/* conv - see conv.h. */
+#include "nn/conv.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "core/simd.h"
+#include "nn/gemm.h"
+#include "nn/winograd.h"
+
+/* The filter at output column ow covers input columns ow - pad + kw;
+ * [*kw0, *kw1) are the kw whose column lies inside the image. */
+static void
+kw_range(int *kw0, int *kw1, int ow, const struct conv_shape *s)
+{
+    int first = ow - s->pad;
+
+    *kw0 = first < 0 ? -first : 0;
+    *kw1 = first + s->K > s->W ? s->W - first : s->K;
+}
+
+/* col (r1 - r0, D) = rows r0 .. r1 of the whole batch unrolled: row r
+ * is image r / P, output position r % P, and holds the D inputs under the
+ * filter there, in (kh, kw, c) order. Channels last makes the inputs of
+ * one filter row (kh) a single run of K * C floats in x, so a row of col
+ * is K copies, trimmed where the filter hangs over the image's edge. */
+static void
+im2col_rows(float *col, const float *x, size_t r0, size_t r1,
+            const struct conv_shape *s)
+{
+    int C = s->C, K = s->K, D = K * K * C, P = s->OH * s->OW;
+
+    for (size_t r = r0; r < r1; r++) {
+        int p = (int)(r % (size_t)P), oh = p / s->OW, ow = p % s->OW;
+        const float *xn = x + r / (size_t)P * s->H * s->W * C;
+        float *row = col + (r - r0) * D;
+        int kw0, kw1;
+
+        kw_range(&kw0, &kw1, ow, s);
+        for (int kh = 0; kh < K; kh++) {
+            int ih = oh + kh - s->pad, inside = ih >= 0 && ih < s->H;
+            int lo = inside ? kw0 * C : K * C, hi = inside ? kw1 * C : K * C;
+            float *dst = row + kh * K * C;
+            /* x at (ih, ow - pad + kw0): the first input under the filter */
+            const float *src = inside ? xn + ((size_t)ih * s->W + ow - s->pad
+                                              + kw0) * C : xn;
+
+            for (int j = 0; j < lo; j++)
+                dst[j] = 0.0f;
+            for (int j = lo; j < hi; j++)
+                dst[j] = src[j - lo];
+            for (int j = hi; j < K * C; j++)
+                dst[j] = 0.0f;
+        }
+    }
+}
+
+/* dx += dcol (r1 - r0, D) folded back: the adjoint of im2col_rows. */
+static void
+col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
+            const struct conv_shape *s)
+{
+    int C = s->C, K = s->K, D = K * K * C, P = s->OH * s->OW;
+
+    for (size_t r = r0; r < r1; r++) {
+        int p = (int)(r % (size_t)P), oh = p / s->OW, ow = p % s->OW;
+        float *dxn = dx + r / (size_t)P * s->H * s->W * C;
+        const float *row = dcol + (r - r0) * D;
+        int kw0, kw1;
+
+        kw_range(&kw0, &kw1, ow, s);
+        for (int kh = 0; kh < K; kh++) {
+            int ih = oh + kh - s->pad;
+
+            if (ih < 0 || ih >= s->H)
+                continue;
+            const float *src = row + (kh * K + kw0) * C;
+            float *dst = dxn + ((size_t)ih * s->W + ow - s->pad + kw0) * C;
+
+            for (int j = 0; j < (kw1 - kw0) * C; j++)
+                dst[j] += src[j];
+        }
+    }
+}
+
+/* One input channel (a first layer): the product col w^T has depth K*K
+ * only (9 or 25), too shallow for gemm's packing and tile stores to pay.
+ * Here the filters go across vector lanes instead: each output position
+ * takes its K*K inputs and multiplies them into the FB filters held in
+ * FB / LANES registers. Each sum runs in gemm's order (see gemm_kstep),
+ * so the answers are gemm's, bit for bit (for a last group of fewer than
+ * FB filters, to within rounding: the compiler may not fuse its
+ * multiply-adds as the kernel's). */
+#define FB (4 * LANES)
+#define MAX_TAPS (15 * 15)              /* K is at most 15 (arch.c) */
+
+static size_t wt_floats(const struct conv_shape *s);
+
+static int
+direct_applies(const struct conv_shape *s)
+{
+    /* w^T is laid out in gemm's workspace */
+    return s->C == 1 && s->K * s->K <= MAX_TAPS &&
+           wt_floats(s) <= GEMM_WS_FLOATS;
+}
+
+/* Floats of w^T and the biases, padded to whole groups of FB filters. */
+static size_t
+wt_floats(const struct conv_shape *s)
+{
+    return (size_t)(s->K * s->K + 1) * ((s->F + FB - 1) / FB * FB);
+}
+
+/* y = b + col w^T for all N images, the K*K inputs of each output
+ * position read straight from x (C is 1: col's row is just those). wt is
+ * w transposed, (D, Fp), and bp the biases, both zero-padded to Fp. D is
+ * at most 225, one of gemm's depth slices. */
+static void
+direct_forward(float *y, const float *x, const float *wt, const float *bp,
+               int N, const struct conv_shape *s)
+{
+    int K = s->K, D = K * K, F = s->F, Fp = (F + FB - 1) / FB * FB;
+    float tap[MAX_TAPS];
+
+    for (int n = 0; n < N; n++)
+        for (int oh = 0; oh < s->OH; oh++)
+            for (int ow = 0; ow < s->OW; ow++) {
+                const float *xn = x + (size_t)n * s->H * s->W;
+                float *yr = y + (((size_t)n * s->OH + oh) * s->OW + ow) * F;
+                int ih0 = oh - s->pad, iw0 = ow - s->pad;
+
+                if (ih0 >= 0 && ih0 + K <= s->H && iw0 >= 0 && iw0 + K <= s->W)
+                    for (int kh = 0; kh < K; kh++)
+                        for (int kw = 0; kw < K; kw++)
+                            tap[kh * K + kw] = xn[(ih0 + kh) * s->W + iw0 + kw];
+                else                        /* zero outside the image */
+                    for (int kh = 0; kh < K; kh++)
+                        for (int kw = 0; kw < K; kw++) {
+                            int ih = ih0 + kh, iw = iw0 + kw;
+
+                            tap[kh * K + kw] = ih >= 0 && ih < s->H &&
+                                               iw >= 0 && iw < s->W
+                                ? xn[ih * s->W + iw] : 0.0f;
+                        }
+                for (int f0 = 0; f0 < F; f0 += FB) {
+                    lanes acc[4] = { 0 };
+
+                    for (int d = 0; d < D; d++)
+                        for (int j = 0; j < 4; j++)
+                            acc[j] += tap[d] * lanes_load(wt + (size_t)d * Fp
+                                                          + f0 + j * LANES);
+                    for (int j = 0; j < 4; j++) {
+                        lanes o = acc[j] + lanes_load(bp + f0 + j * LANES);
+                        int m = F - f0 - j * LANES;
+
+                        if (m >= LANES)
+                            lanes_store(yr + f0 + j * LANES, o);
+                        else if (m > 0)
+                            lanes_store_n(yr + f0 + j * LANES, o, m);
+                    }
+                }
+            }
+}
+
+/* dw += dy^T col over rows (col and dy from row 0 of the chunk). */
+static void
+direct_weight_grad(float *dw, const float *dy, const float *col,
+                   int rows, int D, int F)
+{
+    int kstep = gemm_kstep(rows);
+
+    for (int r0 = 0; r0 < rows; r0 += kstep) {
+        int r1 = rows - r0 < kstep ? rows : r0 + kstep;
+
+        for (int d = 0; d < D; d++) {
+            int f0 = 0;
+
+            /* FB filters at once: four independent sums, which the
+             * compiler fuses into fma as in gemm's kernel (a single
+             * running sum it leaves as multiply and add on some CPUs). */
+            for (; f0 + FB <= F; f0 += FB) {
+                lanes acc[4] = { 0 };
+                float sum[FB];
+
+                for (int r = r0; r < r1; r++) {
+                    const float *g = dy + (size_t)r * F + f0;
+                    float c = col[(size_t)r * D + d];
+
+                    for (int j = 0; j < 4; j++)
+                        acc[j] += lanes_load(g + j * LANES) * c;
+                }
+                for (int j = 0; j < 4; j++)
+                    lanes_store(sum + j * LANES, acc[j]);
+                for (int l = 0; l < FB; l++)
+                    dw[(size_t)(f0 + l) * D + d] += sum[l];
+            }
+            for (; f0 < F; f0++) {                  /* the last few */
+                float acc = 0.0f;
+
+                for (int r = r0; r < r1; r++)
+                    acc += dy[(size_t)r * F + f0] * col[(size_t)r * D + d];
+                dw[(size_t)f0 * D + d] += acc;
+            }
+        }
+    }
+}
+
+int
+conv2d_chunk(const struct conv_shape *s)
+{
+    int rows = CONV_COL_FLOATS / (s->K * s->K * s->C);
+
+    return rows < GEMM_MR ? GEMM_MR : rows;
+}
+
+size_t
+conv2d_col_floats(const struct conv_shape *s)
+{
+    size_t n = (size_t)conv2d_chunk(s) * s->K * s->K * s->C;
+
+    if (wino_applies(s)) {
+        if (wino_buf_floats(s) > n)
+            n = wino_buf_floats(s);
+        if (wino_dbuf_floats(s) > n)
+            n = wino_dbuf_floats(s);
+    }
+    return n;
+}
+
+void
+conv2d_forward(float *y, float *col, float *ws, const float *x,
+               const float *w, const float *b, int N,
+               const struct conv_shape *s)
+{
+    int D = s->K * s->K * s->C, F = s->F;
+    size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
+
+    if (wino_applies(s)) {
+        wino_forward(y, col, ws, x, w, b, N, s);
+        return;
+    }
+    if (direct_applies(s)) {            /* ws holds w^T, then b */
+        int Fp = (F + FB - 1) / FB * FB;
+
+        memset(ws, 0, wt_floats(s) * sizeof *ws);
+        for (int f = 0; f < F; f++) {
+            for (int d = 0; d < D; d++)
+                ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
+            ws[(size_t)D * Fp + f] = b[f];
+        }
+        direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
+        return;
+    }
+    for (size_t r0 = 0; r0 < R; r0 += chunk) {
+        size_t r1 = R - r0 < chunk ? R : r0 + chunk;
+        float *yc = y + r0 * F;                 /* (r1 - r0, F) */
+
+        im2col_rows(col, x, r0, r1, s);
+        for (size_t r = r0; r < r1; r++)   /* y starts as the bias ... */
+            memcpy(y + r * F, b, (size_t)F * sizeof *b);
+        gemm(yc, F, col, D, 0, w, D, 1, (int)(r1 - r0), F, D, 1, ws);
+    }                                           /* ... += col w^T */
+}
+
+void
+conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
+                float *ws, const float *dy, const float *x, const float *w,
+                int N, const struct conv_shape *s)
+{
+    int D = s->K * s->K * s->C, F = s->F;
+    size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
+
+    memset(dw, 0, (size_t)F * D * sizeof *dw);  /* small: then add */
+    memset(db, 0, (size_t)F * sizeof *db);
+    if (wino_applies(s)) {
+        for (size_t r = 0; r < R; r++)      /* y[r][f] had + b[f] */
+            for (int f = 0; f < F; f++)
+                db[f] += dy[r * F + f];
+        wino_backward(dx, dw, col, dcol, ws, dy, x, w, N, s);
+        return;
+    }
+    for (size_t r0 = 0; r0 < R; r0 += chunk) {
+        size_t r1 = R - r0 < chunk ? R : r0 + chunk;
+        const float *dyc = dy + r0 * F;         /* (r1 - r0, F) */
+        int rows = (int)(r1 - r0);
+
+        /* y[r][f] had + b[f] and + w[f] . col[r] */
+        for (int r = 0; r < rows; r++)
+            for (int f = 0; f < F; f++)
+                db[f] += dyc[(size_t)r * F + f];
+        im2col_rows(col, x, r0, r1, s);
+        if (dx == NULL && direct_applies(s)) {
+            direct_weight_grad(dw, dyc, col, rows, D, F);
+            continue;
+        }
+        gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, 1, ws); /* dy^T col */
+        if (dx == NULL)
+            continue;
+        gemm(dcol, D, dyc, F, 0, w, D, 0, rows, D, F, 0, ws); /* = dy w */
+        col2im_rows(dx, dcol, r0, r1, s);
+    }
+}
+
+void
+conv2d_forward_ref(float *y, const float *x, const float *w, const float *b,
+                   int N, const struct conv_shape *s)
+{
+    int C = s->C, K = s->K, F = s->F;
+
+    for (int n = 0; n < N; n++)
+        for (int oh = 0; oh < s->OH; oh++)
+            for (int ow = 0; ow < s->OW; ow++)
+                for (int f = 0; f < F; f++) {
+                    double acc = b[f];
+
+                    for (int kh = 0; kh < K; kh++)
+                        for (int kw = 0; kw < K; kw++) {
+                            int ih = oh + kh - s->pad, iw = ow + kw - s->pad;
+
+                            if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W)
+                                continue;
+                            for (int c = 0; c < C; c++)
+                                acc += (double)w[(((size_t)f * K + kh) * K
+                                                  + kw) * C + c] *
+                                       x[(((size_t)n * s->H + ih) * s->W
+                                          + iw) * C + c];
+                        }
+                    y[(((size_t)n * s->OH + oh) * s->OW + ow) * F + f] =
+                        (float)acc;
+                }
+}

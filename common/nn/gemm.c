@@ -1,0 +1,320 @@
+/* gemm - see gemm.h.
+ *
+ * The fast path is the classic blocked scheme (Goto and van de Geijn):
+ * for each KC-deep slice of K, pack a KCxNC block of op(B) into panels of
+ * NR columns, then let a kernel compute each MRxNR tile of C from MR rows
+ * of A and one B panel with 12 vector accumulators held in registers, an
+ * MCxKC block of A (kept in L2) against every panel in turn. Packing B
+ * absorbs its transpose and pads ragged edges with zeros. A is read where
+ * it lies, row-major or transposed: the kernel broadcasts one element of
+ * each of MR rows per step, which costs the same from six rows as from a
+ * packed panel, and copying A (used once per B panel) cost a fifth of the
+ * time of the thin products of Winograd and the dense layers. We chose
+ * this over calling a BLAS (not a dependency we allow) and over a naive
+ * loop (10-20x slower: it reloads C and B from memory for every
+ * multiply-add). */
+#include "nn/gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/simd.h"
+#include "core/util.h"
+
+/* Element (i, j) of op(X) for a matrix stored with leading dimension ld. */
+static inline float
+at(const float *x, int ld, int t, int i, int j)
+{
+    return t ? x[(size_t)j * ld + i] : x[(size_t)i * ld + j];
+}
+
+void
+gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
+         const float *b, int ldb, int tb, int M, int N, int K,
+         int accumulate)
+{
+    for (int m = 0; m < M; m++)
+        for (int n = 0; n < N; n++) {
+            double acc = 0.0;
+
+            for (int k = 0; k < K; k++)
+                acc += (double)at(a, lda, ta, m, k) * at(b, ldb, tb, k, n);
+            if (accumulate)
+                c[(size_t)m * ldc + n] += (float)acc;
+            else
+                c[(size_t)m * ldc + n] = (float)acc;
+        }
+}
+
+/* Packs op(B)[k0 .. k0+kc) x [n0 .. n0+nc) as panels of NR columns:
+ * bp[(p*kc + k)*NR + j] = op(B)(k0 + k, n0 + p*NR + j), zero past nc. */
+static void
+pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
+       int nc)
+{
+    for (int p = 0; p * GEMM_NR < nc; p++) {
+        int cols = nc - p * GEMM_NR < GEMM_NR ? nc - p * GEMM_NR : GEMM_NR;
+        float *dst = bp + (size_t)p * kc * GEMM_NR;
+        int n = n0 + p * GEMM_NR;
+
+        if (cols < GEMM_NR)
+            memset(dst, 0, (size_t)kc * GEMM_NR * sizeof *dst);
+        if (!tb && cols == GEMM_NR)     /* B stored (K, N): rows are k */
+            for (int k = 0; k < kc; k++)    /* constant size: vector moves */
+                memcpy(dst + k * GEMM_NR, b + (size_t)(k0 + k) * ldb + n,
+                       GEMM_NR * sizeof *dst);
+        else if (!tb)
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < cols; j++)
+                    dst[k * GEMM_NR + j] = b[(size_t)(k0 + k) * ldb + n + j];
+        else
+            for (int j = 0; j < cols; j++) {
+                const float *src = b + (size_t)(n + j) * ldb + k0;
+
+                for (int k = 0; k < kc; k++)
+                    dst[k * GEMM_NR + j] = src[k];
+            }
+    }
+}
+
+size_t
+gemm_packed_b_floats(int K, int N)
+{
+    return (size_t)K * ((N + GEMM_NR - 1) / GEMM_NR * GEMM_NR);
+}
+
+void
+gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N)
+{
+    pack_b(bp, b, ldb, tb, 0, K, 0, N);
+}
+
+/* Adds (or, if !add, copies) the rows x cols corner of tile into C. */
+static void
+store_tile(float *c, int ldc, const float *tile, int rows, int cols,
+           int add)
+{
+    for (int i = 0; i < rows; i++) {
+        float *ci = c + (size_t)i * ldc;
+        const float *ti = tile + i * GEMM_NR;
+
+        if (add)
+            for (int j = 0; j < cols; j++)
+                ci[j] += ti[j];
+        else
+            memcpy(ci, ti, (size_t)cols * sizeof *ci);
+    }
+}
+
+/* The MR x NR tile of C (leading dimension ldc) [+]= A (MR x kc) . B
+ * panel (kc x NR, packed), with 12 vector accumulators. A is read where
+ * it lies: element (i, k) is a[i*rs + k*ks], so a row-major A (rs = lda,
+ * ks = 1), a transposed one (rs = 1, ks = lda) and a packed panel (rs =
+ * 1, ks = MR) need no copying; B, reused by every row panel, is the one
+ * operand worth packing. Full tiles only: a ragged edge goes through a
+ * scratch tile (see macro_block), so the accumulators go straight from
+ * registers to C. */
+static inline void
+kernel(float *c, int ldc, const float *a, size_t rs, size_t ks,
+       const float *bp, int kc, int add)
+{
+#ifdef HAVE_V8F
+    v8f acc[GEMM_MR][2];
+
+    for (int i = 0; i < GEMM_MR; i++)
+        acc[i][0] = acc[i][1] = v8f_splat(0.0f);
+    for (int k = 0; k < kc; k++) {
+        v8f b0 = v8f_load(bp + k * GEMM_NR);
+        v8f b1 = v8f_load(bp + k * GEMM_NR + 8);
+        const float *ak = a + k * ks;
+
+        for (int i = 0; i < GEMM_MR; i++) {
+            acc[i][0] += ak[i * rs] * b0;
+            acc[i][1] += ak[i * rs] * b1;
+        }
+    }
+    for (int i = 0; i < GEMM_MR; i++) {
+        float *ci = c + (size_t)i * ldc;
+
+        if (add) {
+            acc[i][0] += v8f_load(ci);
+            acc[i][1] += v8f_load(ci + 8);
+        }
+        v8f_store(ci, acc[i][0]);
+        v8f_store(ci + 8, acc[i][1]);
+    }
+#else
+    float tile[GEMM_MR * GEMM_NR] = { 0 };
+
+    for (int k = 0; k < kc; k++)
+        for (int i = 0; i < GEMM_MR; i++)
+            for (int j = 0; j < GEMM_NR; j++)
+                tile[i * GEMM_NR + j] += a[i * rs + k * ks] *
+                                         bp[k * GEMM_NR + j];
+    store_tile(c, ldc, tile, GEMM_MR, GEMM_NR, add);
+#endif
+}
+
+/* The mc x kc block of A at a (element (i, k) at a[i*rs + k*ks]) against
+ * one packed kc x nc block of B. Whole row panels are read in place; a
+ * last ragged one (fewer than MR rows) is copied into ap, zero-padded,
+ * so the kernel never reads past A. */
+static void
+macro_block(float *c, int ldc, const float *a, size_t rs, size_t ks,
+            float *ap, const float *bp, int mc, int nc, int kc, int add)
+{
+    int full = mc / GEMM_MR, last = mc % GEMM_MR;
+
+    if (last > 0) {
+        const float *al = a + (size_t)full * GEMM_MR * rs;
+
+        memset(ap, 0, (size_t)kc * GEMM_MR * sizeof *ap);
+        for (int k = 0; k < kc; k++)
+            for (int i = 0; i < last; i++)
+                ap[k * GEMM_MR + i] = al[i * rs + k * ks];
+    }
+    for (int jp = 0; jp * GEMM_NR < nc; jp++) {
+        int cols = nc - jp * GEMM_NR < GEMM_NR ? nc - jp * GEMM_NR : GEMM_NR;
+        const float *bpanel = bp + (size_t)jp * kc * GEMM_NR;
+
+        for (int ip = 0; ip * GEMM_MR < mc; ip++) {
+            float *cij = c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR;
+            float tile[GEMM_MR * GEMM_NR];
+
+            if (ip < full && cols == GEMM_NR)
+                kernel(cij, ldc, a + (size_t)ip * GEMM_MR * rs, rs, ks,
+                       bpanel, kc, add);
+            else {
+                if (ip < full)
+                    kernel(tile, GEMM_NR, a + (size_t)ip * GEMM_MR * rs, rs,
+                           ks, bpanel, kc, 0);
+                else
+                    kernel(tile, GEMM_NR, ap, 1, GEMM_MR, bpanel, kc, 0);
+                store_tile(cij, ldc, tile, ip < full ? GEMM_MR : last, cols,
+                           add);
+            }
+        }
+    }
+}
+
+/* gemm for fewer rows than a kernel tile (a dense layer on one image):
+ * packing all of B for one row of A costs more than the multiply. Each
+ * element of C is summed exactly as the kernel sums it (from zero over
+ * each depth slice, k in order, then added to C), so the answers are the
+ * same bits as through the kernel; eight columns go at once so their
+ * chains overlap. */
+static void
+gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
+              const float *b, int ldb, int tb, int M, int N, int K,
+              int accumulate, int kstep)
+{
+    enum { J = 8 };
+
+    for (int m = 0; m < M; m++)
+        for (int k0 = 0; k0 < K; k0 += kstep) {
+            int k1 = K - k0 < kstep ? K : k0 + kstep, add = accumulate || k0;
+            float *cm = c + (size_t)m * ldc;
+            int n0 = 0;
+
+            for (; n0 + J <= N; n0 += J) {      /* fixed width: registers */
+                float acc[J] = { 0 };
+
+                for (int k = k0; k < k1; k++) {
+                    float x = at(a, lda, ta, m, k);
+
+                    for (int j = 0; j < J; j++)
+                        acc[j] += x * at(b, ldb, tb, k, n0 + j);
+                }
+                for (int j = 0; j < J; j++)
+                    cm[n0 + j] = add ? acc[j] + cm[n0 + j] : acc[j];
+            }
+            for (; n0 < N; n0++) {              /* the last few columns */
+                float acc = 0.0f;
+
+                for (int k = k0; k < k1; k++)
+                    acc += at(a, lda, ta, m, k) * at(b, ldb, tb, k, n0);
+                cm[n0] = add ? acc + cm[n0] : acc;
+            }
+        }
+}
+
+/* Equal depth slices, not KC and a remainder: K = 288 as one slice of
+ * 288, not 256 + 32 (a 32-deep slice spends as long storing its tiles as
+ * multiplying). Likewise equal row blocks (in blocked). */
+int
+gemm_kstep(int K)
+{
+    int slices = (K + GEMM_KC - 1) / GEMM_KC;
+
+    return slices > 0 ? (K + slices - 1) / slices : 0;
+}
+
+/* The loops around the kernel; bpre, if not NULL, is all of op(B)
+ * packed already (K <= GEMM_KC, N <= GEMM_NC: one block). */
+static void
+blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
+        int ldb, int tb, const float *bpre, int M, int N, int K,
+        int accumulate, float *ws)
+{
+    float *ap = ws, *bp = ws + (size_t)GEMM_MR * GEMM_KC;
+
+    if (M == 0 || N == 0)
+        return;
+    if (K == 0) {                      /* op(A).op(B) is all zeros */
+        for (int m = 0; m < M && !accumulate; m++)
+            memset(c + (size_t)m * ldc, 0, (size_t)N * sizeof *c);
+        return;
+    }
+    int kstep = gemm_kstep(K);
+    size_t rs = ta ? 1 : (size_t)lda, ks = ta ? (size_t)lda : 1;
+    if (M < GEMM_MR && bpre == NULL) {
+        gemm_few_rows(c, ldc, a, lda, ta, b, ldb, tb, M, N, K, accumulate,
+                      kstep);
+        return;
+    }
+    int n_mblk = (M + GEMM_MC - 1) / GEMM_MC;
+    int mstep = ((M + n_mblk - 1) / n_mblk + GEMM_MR - 1) / GEMM_MR * GEMM_MR;
+
+    for (int n0 = 0; n0 < N; n0 += GEMM_NC) {
+        int nc = N - n0 < GEMM_NC ? N - n0 : GEMM_NC;
+
+        for (int k0 = 0; k0 < K; k0 += kstep) {
+            int kc = K - k0 < kstep ? K - k0 : kstep;
+            int add = accumulate || k0 > 0;
+
+            if (bpre == NULL)
+                pack_b(bp, b, ldb, tb, k0, kc, n0, nc);
+            for (int m0 = 0; m0 < M; m0 += mstep) {
+                int mc = M - m0 < mstep ? M - m0 : mstep;
+
+                macro_block(c + (size_t)m0 * ldc + n0, ldc,
+                            a + (size_t)m0 * rs + (size_t)k0 * ks, rs, ks,
+                            ap, bpre != NULL ? bpre : bp, mc, nc, kc, add);
+            }
+        }
+    }
+}
+
+void
+gemm(float *c, int ldc, const float *a, int lda, int ta,
+     const float *b, int ldb, int tb, int M, int N, int K,
+     int accumulate, float *ws)
+{
+    blocked(c, ldc, a, lda, ta, b, ldb, tb, NULL, M, N, K, accumulate, ws);
+}
+
+void
+gemm_prepacked_b(float *c, int ldc, const float *a, int lda, int ta,
+                 const float *bp, int M, int N, int K, int accumulate,
+                 float *ws)
+{
+    if (K > GEMM_KC || N > GEMM_NC)
+        fatal(2, "gemm_prepacked_b: %dx%d is more than one block", K, N);
+    blocked(c, ldc, a, lda, ta, NULL, 0, 0, bp, M, N, K, accumulate, ws);
+}
+
+float *
+gemm_ws_alloc(void)
+{
+    return xmalloc_array(GEMM_WS_FLOATS, sizeof(float));
+}

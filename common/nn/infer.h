@@ -1,0 +1,44 @@
+/* infer - class probabilities for many images on several threads. Each
+ * thread takes a contiguous range of the images and runs it through its
+ * own net_work in chunks, so memory stays at n_threads chunks of
+ * activations however many images there are. */
+#ifndef INFER_H
+#define INFER_H
+
+#include <stdint.h>
+
+#include "nn/model.h"
+#include "nn/net.h"
+
+struct infer_worker {
+    const struct model *m;
+    struct net_work work;
+    const uint8_t *pixels;      /* this worker's images (n, 784) */
+    float *prob;                /* their probabilities (n, 10) */
+    int n;
+};
+
+struct infer {
+    int n_threads, chunk;
+    struct infer_worker *workers;
+};
+
+/* Sets up n_threads workers, each of which will take up to chunk images
+ * at a time; their buffers are allocated on first use (exits 2 if out of
+ * memory). infer_free releases them. */
+void infer_init(struct infer *in, const struct model *m, int n_threads,
+                int chunk);
+void infer_free(struct infer *in);
+
+/* prob (n, 10) = softmax(net(pixels (n, 784))). */
+void infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n);
+
+/* The fraction of n images (n, 784) whose most probable class is their
+ * label (0 for n == 0). */
+double infer_accuracy(struct infer *in, const uint8_t *pixels,
+                      const uint8_t *labels, size_t n);
+
+/* The most probable of the 10 classes; the first one on a tie. */
+int infer_argmax(const float *prob);
+
+#endif
