@@ -13,7 +13,7 @@ LDFLAGS  ?= -static
 LDLIBS    = -lnetpbm -lcsv -lm -lpthread
 PREFIX   ?= /usr/local
 
-PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log
+PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi
 # The library, by layer; each layer uses only those listed before it
 # (README.md, "Architecture"). Programs link build/libdigits.a, so each
 # takes only the objects it calls: idx2pgm gets no network code.
@@ -23,9 +23,10 @@ NN    = gemm winograd conv pool dense act loss optim arch net model infer \
 IMG   = pgmio idx preproc dataset glyph
 EVAL  = confusion
 STORE = feedback
+WEB   = http fcgi convert app serve
 LIB_SRC = $(CORE:%=common/core/%.c) $(NN:%=common/nn/%.c) \
           $(IMG:%=common/img/%.c) $(EVAL:%=common/eval/%.c) \
-          $(STORE:%=common/store/%.c)
+          $(STORE:%=common/store/%.c) $(WEB:%=common/web/%.c)
 LIB_OBJ = $(LIB_SRC:%.c=build/%.o)
 LIB = build/libdigits.a
 UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment

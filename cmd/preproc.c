@@ -17,14 +17,12 @@
 #include "img/pgmio.h"
 #include "img/preproc.h"
 
-#define DEFAULT_MAX_PIXELS 25000000
-
 static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s [--polarity auto|dark-ink|light-ink] "
-            "[--max-pixels N] [--dump-dir DIR]\n               "
-            "[--body N] [FILE]\n", progname());
+            "[--max-pixels N]\n               [--dump-dir DIR] [FILE]\n",
+            progname());
     if (fp == stdout)
         fputs("Make each image of a PNM stream a 28x28 MNIST-like digit.\n"
               "  --polarity P    auto (default): decide from the paper;\n"
@@ -32,9 +30,6 @@ usage(FILE *fp, int status)
               "  --max-pixels N  refuse larger images (default 25000000)\n"
               "  --dump-dir DIR  also write each image's intermediate steps\n"
               "                  there: N-ink.pgm and N-crop.pgm\n"
-              "  --body N        the input is a request body of exactly N\n"
-              "                  bytes holding one image (CGI's "
-              "CONTENT_LENGTH)\n"
               "  --help          show this help\n"
               "FILE defaults to standard input.\n", fp);
     exit(status);
@@ -75,12 +70,12 @@ main(int argc, char *argv[])
 {
     static const struct option lo[] = {
         { "polarity", 1, NULL, 'p' }, { "max-pixels", 1, NULL, 'm' },
-        { "dump-dir", 1, NULL, 'd' }, { "body", 1, NULL, 'b' },
+        { "dump-dir", 1, NULL, 'd' },
         { "help", 0, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     enum preproc_polarity pol = POLARITY_AUTO;
-    size_t max_pixels = DEFAULT_MAX_PIXELS, index = 0, body = 0;
+    size_t max_pixels = PGMIO_MAX_PIXELS, index = 0;
     const char *dump_dir = NULL, *name = "stdin";
     uint8_t out[MNIST_SIDE * MNIST_SIDE], *pix;
     char err[ERRLEN];
@@ -96,8 +91,6 @@ main(int argc, char *argv[])
         case 'm': max_pixels = parse_count(optarg, 1, (size_t)1 << 31,
                                            "--max-pixels"); break;
         case 'd': dump_dir = optarg; break;
-        case 'b': body = parse_count(optarg, 1, (size_t)1 << 30, "--body");
-                  break;
         case 'h': usage(stdout, 0);
         default:  usage(stderr, 1);
         }
@@ -106,15 +99,12 @@ main(int argc, char *argv[])
         usage(stderr, 1);
     if (argc - optind == 1 && (fp = fopen(name = argv[optind], "rb")) == NULL)
         fatal(1, "%s: %s", name, strerror(errno));
-    if (body > 0 && (fp = pgmio_open_body(fp, body, &rc, err)) == NULL)
-        fatal(rc, "%s: %s", name, err);
     if (dump_dir != NULL && mkdir(dump_dir, 0777) != 0 && errno != EEXIST)
         fatal(2, "%s: %s", dump_dir, strerror(errno));
     while ((rc = pgmio_read_alloc(&pix, max_pixels, &w, &h, fp, err)) == 1) {
         struct preproc_dump d = { 0 };
 
-        if (++index > 1 && body > 0)
-            fatal(1, "%s: the body holds more than one image", name);
+        index++;
         if (preproc_image(out, pix, w, h, pol, dump_dir ? &d : NULL, err))
             fatal(1, "%s: image %zu: %s", name, index, err);
         free(pix);

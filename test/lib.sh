@@ -107,17 +107,22 @@ start_server() {
     return 1
 }
 
-# start_lighttpd: lighttpd with the configuration scripts/serve uses (the
-# environment's FEEDBACK_DIR, DIGITS_MODEL, ... passed on).
+# start_lighttpd [MODE]: lighttpd with the configuration scripts/serve
+# uses, MODE fastcgi (the default, as serve) or cgi (the environment's
+# FEEDBACK_DIR, DIGITS_MODEL, ... passed on).
 launch_lighttpd() {
-    "$top/scripts/lighttpd-conf" "$port" "$T/lighttpd.log" > "$T/lighttpd.conf"
+    "$top/scripts/lighttpd-conf" "$lighttpd_mode" "$port" "$T/lighttpd.log" \
+        "$T/digits.sock" > "$T/lighttpd.conf"
     lighttpd -D -f "$T/lighttpd.conf" 2>> "$T/lighttpd.log" &
     base=http://127.0.0.1:$port
 }
-start_lighttpd() { start_server launch_lighttpd; }
+start_lighttpd() {
+    lighttpd_mode=${1:-fastcgi}
+    start_server launch_lighttpd
+}
 
-# start_busybox: busybox httpd, the CGI linked into a cgi-bin folder (as
-# one would drop it under any server) finding the project through
+# start_busybox: busybox httpd, the program linked into a cgi-bin folder
+# (as one would drop it under any server) finding the project through
 # DIGITS_HOME; the API is under /cgi-bin/digits.cgi.
 launch_busybox() {
     busybox httpd -f -p "127.0.0.1:$port" -h "$T/www" 2>> "$T/busybox.log" &
@@ -125,8 +130,31 @@ launch_busybox() {
 }
 start_busybox() {
     mkdir -p "$T/www/cgi-bin"
-    ln -sf "$top/scripts/cgi/digits.cgi" "$T/www/cgi-bin/digits.cgi"
+    ln -sf "$top/bin/digits-cgi" "$T/www/cgi-bin/digits.cgi"
     DIGITS_HOME=$top
     export DIGITS_HOME
     start_server launch_busybox
+}
+
+# start_nginx: nginx in front of `digits-cgi --listen SOCKET` (FastCGI
+# over a Unix socket, two workers), both stopped when the test exits.
+launch_nginx() {
+    mkdir -p "$T/nginx"
+    sed -e "s|@PORT@|$port|g" -e "s|@T@|$T|g" \
+        "$top/test/web/nginx.conf.in" > "$T/nginx/nginx.conf"
+    nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx.log" \
+        2>> "$T/nginx.log" &
+    base=http://127.0.0.1:$port
+}
+start_nginx() {
+    digits-cgi --listen "$T/digits.sock" --workers 2 2>> "$T/fcgi.log" &
+    fcgi_pid=$!
+    i=0
+    until [ -S "$T/digits.sock" ]; do
+        i=$((i + 1))
+        [ $i -lt 100 ] && kill -0 "$fcgi_pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    start_server launch_nginx || return 1
+    trap 'kill "$server_pid" "$fcgi_pid" 2>/dev/null; rm -rf -- "$T"' EXIT
 }

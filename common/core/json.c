@@ -1,6 +1,8 @@
 /* json - see json.h. */
 #include "core/json.h"
 
+#include "core/mnist.h"
+
 void
 json_put_text(FILE *fp, const char *s)
 {
@@ -34,4 +36,21 @@ json_put_base64(FILE *fp, const uint8_t *p, size_t n)
         putc(i + 1 < n ? digits[v >> 6 & 63] : '=', fp);
         putc(i + 2 < n ? digits[v & 63] : '=', fp);
     }
+}
+
+void
+json_put_prediction(FILE *fp, int best, const float *prob,
+                    const uint8_t *input, const char *model_id)
+{
+    fprintf(fp, "{\"prediction\":%d,\"confidence\":%.6f,"
+            "\"probabilities\":[", best, prob[best]);
+    for (int k = 0; k < MNIST_CLASSES; k++)
+        fprintf(fp, "%s%.6f", k == 0 ? "" : ",", prob[k]);
+    fputs("]", fp);
+    if (input != NULL) {
+        fputs(",\"input\":\"", fp);
+        json_put_base64(fp, input, MNIST_PIXELS);
+        fputs("\"", fp);
+    }
+    fprintf(fp, ",\"model\":\"%s\"}", model_id);
 }

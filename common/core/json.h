@@ -1,6 +1,6 @@
-/* json - the two pieces of JSON output that need care: a string's
- * escapes and base64 bytes. The rest of our JSON is numbers and hex ids
- * written with printf. */
+/* json - the JSON we write: a string's escapes, base64 bytes, and the
+ * one prediction object that every program and the web API share. Ids
+ * and numbers are written with printf. */
 #ifndef JSON_H
 #define JSON_H
 
@@ -14,5 +14,12 @@ void json_put_text(FILE *fp, const char *s);
 
 /* Writes the n bytes at p as base64 (RFC 4648, padded). */
 void json_put_base64(FILE *fp, const uint8_t *p, size_t n);
+
+/* One prediction as a JSON object, without a newline: the class best
+ * (0 to MNIST_CLASSES - 1), its probability as the confidence, every
+ * probability, the MNIST_PIXELS input when input is not NULL (base64),
+ * and the model's id. cnn-infer --json and the web API both write it. */
+void json_put_prediction(FILE *fp, int best, const float *prob,
+                         const uint8_t *input, const char *model_id);
 
 #endif

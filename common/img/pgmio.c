@@ -197,39 +197,28 @@ pgmio_save(const char *path, const uint8_t *pix, int w, int h)
     return fclose(fp) != 0 ? -1 : rc;
 }
 
-FILE *
-pgmio_open_body(FILE *fp, size_t n, int *status, char *err)
+int
+pgmio_read_mem(uint8_t **pix, size_t max_pixels, int *w, int *h,
+               const uint8_t *buf, size_t n, char *err)
 {
-    uint8_t *buf = malloc(n + 1);
-    size_t got;
-    FILE *mem;
+    /* fmemopen does not write to a buffer opened for reading. */
+    FILE *fp = n > 0 ? fmemopen((void *)(uintptr_t)buf, n, "rb") : NULL;
+    int rc, c;
 
-    *status = 2;
-    if (buf == NULL) {
-        snprintf(err, ERRLEN, "out of memory for a %zu-byte body", n);
-        return NULL;
-    }
-    got = fread(buf, 1, n + 1, fp);
-    if (ferror(fp)) {
-        snprintf(err, ERRLEN, "read error: %s", strerror(errno));
-        free(buf);
-        return NULL;
-    }
-    *status = 1;
-    if (got != n) {
-        if (got < n)
-            snprintf(err, ERRLEN, "the body is %zu bytes, shorter than the "
-                     "%zu announced", got, n);
-        else
-            snprintf(err, ERRLEN, "the body is longer than the %zu bytes "
-                     "announced", n);
-        free(buf);
-        return NULL;
-    }
-    if ((mem = fmemopen(buf, n, "rb")) == NULL) {
-        *status = 2;
+    *pix = NULL;
+    if (n == 0)
+        return 0;
+    if (fp == NULL) {
         snprintf(err, ERRLEN, "%s", strerror(errno));
-        free(buf);
+        return -1;
     }
-    return mem;
+    rc = pgmio_read_alloc(pix, max_pixels, w, h, fp, err);
+    while (rc == 1 && (c = getc(fp)) != EOF)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            snprintf(err, ERRLEN, "more than one image");
+            free(*pix), *pix = NULL;
+            rc = -1;
+        }
+    fclose(fp);
+    return rc;
 }

@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The largest image any of our programs takes by default: a photo of
+ * 25 megapixels, 25 MB as grey. */
+#define PGMIO_MAX_PIXELS 25000000
+
 /* Installs the message hook. Call once in main, after pm_init. */
 void pgmio_init(void);
 
@@ -37,12 +41,11 @@ int pgmio_write(FILE *fp, const uint8_t *pix, int w, int h);
 /* pgmio_write to a new file at path. Returns 0, or -1 (errno set). */
 int pgmio_save(const char *path, const uint8_t *pix, int w, int h);
 
-/* Reads a request body of exactly n bytes (a CGI's CONTENT_LENGTH) from
- * fp into memory and returns a stream over it, so a body shorter than
- * announced (the client went away) or longer is refused before any of
- * it is parsed. Returns NULL with a reason in err (ERRLEN bytes); *status
- * is then 1 (wrong length) or 2 (read error, out of memory). The buffer
- * lives until the process exits, as stdin would. */
-FILE *pgmio_open_body(FILE *fp, size_t n, int *status, char *err);
+/* Reads the one image held in the n bytes at buf, as pgmio_read_alloc
+ * does. Returns 1; 0 when buf holds no image at all; -1 with a reason in
+ * err, also when anything but white space follows the first image; -2
+ * for more than max_pixels. */
+int pgmio_read_mem(uint8_t **pix, size_t max_pixels, int *w, int *h,
+                   const uint8_t *buf, size_t n, char *err);
 
 #endif

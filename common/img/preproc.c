@@ -569,7 +569,7 @@ preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
     if (box[2] < 0) {
         free(g.v), free(label), free(pieces), free(keep);
         snprintf(err, ERRLEN, "no ink found");
-        return -1;
+        return PREPROC_NO_INK;
     }
     keep_ink(&g, label, keep, box);
     free(label), free(pieces), free(keep);

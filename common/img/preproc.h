@@ -39,9 +39,14 @@ struct preproc_dump {
     int crop_w, crop_h;
 };
 
+/* What preproc_image returns for an image with no ink in it: a blank
+ * page, a flat photo. Callers tell it from other failures by this code,
+ * never by the message. */
+#define PREPROC_NO_INK (-2)
+
 /* out (28x28, white digit on black) from the grey image in (w x h).
- * Returns 0, or -1 with the reason in err (ERRLEN bytes): "no ink
- * found" for a blank image. Allocates its scratch and frees it. */
+ * Returns 0, or PREPROC_NO_INK with the reason in err (ERRLEN bytes).
+ * Allocates its scratch and frees it. */
 int preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
                   enum preproc_polarity polarity, struct preproc_dump *dump,
                   char *err);

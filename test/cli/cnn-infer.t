@@ -78,7 +78,7 @@ run cnn-infer --threads 0; fails_with 1 'out of range' "--threads 0"
 run cnn-infer --bogus; fails_with 1 'usage' "unknown option"
 run sh -c 'cnn-infer --model "$1" "$2" > /dev/full' sh "$model" "$T/i200"
 fails_with 2 'write error' "full disk: exit 2"
-# ---- --check, --echo-input, --preproc, --body, --http (the web page) ----
+# ---- --check, --echo-input ----
 run cnn-infer --model "$model" --check
 echo "$(cat "$T/out")" | grep -qx 'ok [0-9a-f]\{12\}'; ok $? "--check prints ok and the model id"
 run cnn-infer --model "$T/nope" --check
@@ -87,38 +87,11 @@ head -c 797 "$T/i200" > "$T/one"
 run cnn-infer --model "$model" --json --echo-input "$T/one"
 sed 's/.*"input":"\([^"]*\)".*/\1/' "$T/out" | base64 -d > "$T/px"
 tail -c 784 "$T/one" | cmp -s - "$T/px"; ok $? "--echo-input: the 784 pixels, base64"
-"$top/build/test/mkimage" photo --canvas 300 3 < "$T/one" > "$T/photo"
-preproc < "$T/photo" | cnn-infer --model "$model" --json --echo-input > "$T/pipe"
-cnn-infer --model "$model" --json --echo-input --preproc "$T/photo" > "$T/pre"
-cmp -s "$T/pipe" "$T/pre"; ok $? "--preproc: the same bytes as preproc | cnn-infer"
-n=$(wc -c < "$T/photo")
-run cnn-infer --model "$model" --json --preproc --body "$n" "$T/photo"
-grep -q '^{"prediction":' "$T/out"; ok $? "--body N: one body of N bytes answered"
-run cnn-infer --model "$model" --preproc --body $((n + 1)) "$T/photo"
-fails_with 1 "shorter than the $((n + 1)) announced" "a body shorter than announced: exit 1"
-run cnn-infer --model "$model" --preproc --body $((n - 1)) "$T/photo"
-fails_with 1 'longer than' "a body longer than announced: exit 1"
-cat "$T/photo" "$T/photo" > "$T/two"
-run cnn-infer --model "$model" --preproc --body $((2 * n)) "$T/two"
-fails_with 1 'more than one image' "two images in one body: exit 1"
-run cnn-infer --model "$model" --preproc --body "$n" --http '*' "$T/photo"
-head -n 1 "$T/out" | grep -q '^Status: 200 OK' && grep -q '^Access-Control-Allow-Origin: \*' "$T/out" &&
-    tail -n 1 "$T/out" | grep -q '^{"prediction":'
-ok $? "--http: status 200, CORS header, then the JSON"
-"$top/build/test/mkimage" shape rect 50 50 0 0 1 light > "$T/blank"
-run cnn-infer --model "$model" --preproc --body "$(wc -c < "$T/blank")" --http '*' "$T/blank"
-head -n 1 "$T/out" | grep -q '^Status: 422' && tail -n 1 "$T/out" | grep -q '^{"error":"no digit found'
-ok $? "--http, no ink: 422 and a JSON error"
-is "$rc" 1 "... and exit 1"
-printf 'P5\n28 28\n255\n"\\' > "$T/short"
-run cnn-infer --model "$model" --preproc --body "$(wc -c < "$T/short")" --http '*' "$T/short"
-head -n 1 "$T/out" | grep -q '^Status: 400' && tail -n 1 "$T/out" | grep -q '^{"error":"image 1: '
-ok $? "--http, a truncated image: 400 and the reason"
-run cnn-infer --model "$T/nope" --preproc --body 10 --http '*' "$T/short"
-head -n 1 "$T/out" | grep -q '^Status: 503'; ok $? "--http, no model: 503"
-run cnn-infer --model "$model" --body 10 "$T/one"
-fails_with 1 'usage' "--body without --preproc: usage"
-run cnn-infer --model "$model" --preproc --http '*' "$T/one"
-fails_with 1 'usage' "--http without --body: usage"
+# The web's options are gone: cnn-infer is a filter (digits-cgi answers
+# HTTP, see test/web/cgi.t).
+for o in --preproc '--body 10' '--http *'; do
+    run cnn-infer --model "$model" $o "$T/one"
+    fails_with 1 'usage' "$o: no such option"
+done
 
 done_testing

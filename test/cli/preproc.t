@@ -128,16 +128,9 @@ head -c $((797 * 2000)) "$T/test.pgm" | "$mk" photo --thin 2 | preproc |
 acc=$(head -n 2000 "$T/test.labels" | paste -d ' ' - "$T/pred" | awk '$1 == $2 { c++ } END { printf "%.4f", c / NR }')
 diag "thin-stroke accuracy $acc"
 awk -v a="$acc" 'BEGIN { exit !(a >= 0.97) }'; ok $? "thin strokes (2000): accuracy >= 0.97 ($acc)"
-# --body N: a request body of exactly N bytes holding one image.
+# --body is gone: reading a request's body is digits-cgi's job.
 idx2pgm --count 1 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/b1"
 run preproc --body 797 "$T/b1"
-is "$rc:$(wc -c < "$T/out" | tr -d ' ')" "0:797" "--body 797: one 28x28 out"
-run preproc --body 900 "$T/b1"
-fails_with 1 'the body is 797 bytes, shorter than the 900 announced' "--body: a short body refused"
-run preproc --body 700 "$T/b1"
-fails_with 1 'longer than the 700 bytes' "--body: a long body refused"
-cat "$T/b1" "$T/b1" > "$T/b2"
-run preproc --body 1594 "$T/b2"
-fails_with 1 'more than one image' "--body: two images refused"
+fails_with 1 'usage' "--body: no such option"
 
 done_testing

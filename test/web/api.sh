@@ -45,14 +45,14 @@ grep -Eq '(src|href)="(https?:)?//' "$T/body"; ok $(( ! $? )) "... and no extern
 # ---- /ping ----
 req GET /ping
 status_is 200 "GET /ping"
-is "$(cat "$T/body")" "$(cnn-infer --model "$top/models/mnist.model" --check --json)" \
+is "$(cat "$T/body")" "$(cnn-infer --model "${DIGITS_MODEL:-$top/models/mnist.model}" --check --json)" \
    "... answers {\"status\":\"ok\",\"model\":ID} for the served model"
 grep -qi '^access-control-allow-origin: \*' "$T/hdr"; ok $? "... with the CORS header"
 
 # ---- /predict ----
 post /predict "$T/seven.pgm" $pgm
 status_is 200 "POST /predict a 28x28 PGM"
-preproc < "$T/seven.pgm" | cnn-infer --model "$top/models/mnist.model" \
+preproc < "$T/seven.pgm" | cnn-infer --model "${DIGITS_MODEL:-$top/models/mnist.model}" \
     --json --echo-input > "$T/want"
 cmp -s "$T/body" "$T/want"; ok $? "... the same answer as preproc | cnn-infer --json --echo-input"
 grep -q '^{"prediction":7,' "$T/body"; ok $? "... a 7"

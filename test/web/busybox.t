@@ -1,6 +1,7 @@
 #!/bin/sh
-# The same HTTP tests as lighttpd.t, under busybox httpd: the CGI linked
-# into a cgi-bin folder, the API under /cgi-bin/digits.cgi/.
+# The same HTTP tests as lighttpd.t, under busybox httpd: digits-cgi as a
+# plain CGI program linked into a cgi-bin folder, the API under
+# /cgi-bin/digits.cgi/.
 . "$(dirname "$0")/../lib.sh"
 
 S=$T/store

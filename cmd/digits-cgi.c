@@ -1,0 +1,196 @@
+/* digits-cgi - the web page and its API (web/app.h) for any web server,
+ * in one of two ways:
+ *
+ *   CGI       a process per request: any CGI server (lighttpd mod_cgi,
+ *             busybox httpd, Apache mod_cgi, nginx + fcgiwrap);
+ *   FastCGI   a process that stays up with its model loaded, for
+ *             lighttpd mod_fastcgi (which starts it with the listening
+ *             socket as standard input), or, with --listen, for nginx
+ *             fastcgi_pass and Apache mod_proxy_fcgi.
+ *
+ * A process per request pays for process creation, which on some
+ * machines costs 15-20 ms: more than the whole answer. FastCGI pays it
+ * once. Both read the same settings from the environment and answer
+ * through the same code, so they answer with the same bytes. */
+#define _XOPEN_SOURCE 700        /* realpath */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <netpbm/pam.h>
+
+#include "core/threads.h"
+#include "core/util.h"
+#include "img/pgmio.h"
+#include "web/app.h"
+#include "web/http.h"
+#include "web/serve.h"
+
+static _Noreturn void
+usage(FILE *fp, int status)
+{
+    fprintf(fp, "usage: %s [--listen ADDRESS [--workers N]]\n", progname());
+    if (fp == stdout)
+        fputs("Serve the digits page and API as a CGI program or a FastCGI "
+              "responder.\n"
+              "  --listen ADDRESS  FastCGI on a Unix socket (a path with a "
+              "'/')\n"
+              "                    or ADDRESS:PORT (numeric), instead of CGI\n"
+              "  --workers N       FastCGI processes (default: the "
+              "cores)\n"
+              "  --help            show this help\n"
+              "Without --listen: CGI when GATEWAY_INTERFACE is set, "
+              "FastCGI when\nstandard input is a listening socket.\n"
+              "Settings (environment): DIGITS_HOME, DIGITS_MODEL, "
+              "FEEDBACK_DIR,\nDIGITS_PAGE, DIGITS_CORS_ORIGIN, "
+              "DIGITS_MAX_BODY.\n", fp);
+    exit(status);
+}
+
+/* Where the program file is, in buf: argv0 itself when it holds a '/',
+ * else the first match on PATH, as the shell found it. */
+static int
+program_path(char *buf, const char *argv0)
+{
+    const char *path = getenv("PATH");
+    char try[PATH_MAX];
+
+    if (strchr(argv0, '/') != NULL)
+        return realpath(argv0, buf) != NULL ? 0 : -1;
+    for (const char *d = path; d != NULL && *d != '\0';) {
+        const char *end = strchr(d, ':');
+        int len = end != NULL ? (int)(end - d) : (int)strlen(d);
+
+        if (snprintf(try, sizeof try, "%.*s/%s", len, d, argv0) <
+            (int)sizeof try && access(try, X_OK) == 0 &&
+            realpath(try, buf) != NULL)
+            return 0;
+        d = end != NULL ? end + 1 : NULL;
+    }
+    return -1;
+}
+
+/* The project folder: DIGITS_HOME, or the folder above the one that
+ * holds this program (bin/digits-cgi, links followed). */
+static const char *
+find_home(char *buf, const char *argv0)
+{
+    const char *env = getenv("DIGITS_HOME");
+    char *slash;
+
+    if (env != NULL && *env != '\0')
+        return env;
+    if (program_path(buf, argv0) != 0)
+        fatal(1, "cannot find the project folder from %s: set DIGITS_HOME",
+              argv0);
+    for (int i = 0; i < 2; i++)
+        if ((slash = strrchr(buf, '/')) != NULL)
+            *slash = '\0';
+    return buf[0] != '\0' ? buf : "/";
+}
+
+/* $name, or home/rel when it is unset or empty (in buf). */
+static const char *
+setting(char *buf, const char *name, const char *home, const char *rel)
+{
+    const char *v = getenv(name);
+
+    if (v != NULL && *v != '\0')
+        return v;
+    snprintf(buf, PATH_MAX, "%s/%s", home, rel);
+    return buf;
+}
+
+/* The settings, from the environment. An origin that is not printable
+ * ASCII would break a header line: it falls back to "*". */
+static void
+read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
+{
+    const char *home = find_home(bufs[0], argv0), *o, *mb;
+    size_t n;
+
+    c->model_path = setting(bufs[1], "DIGITS_MODEL", home,
+                            "models/mnist.model");
+    c->store = setting(bufs[2], "FEEDBACK_DIR", home, "feedback");
+    c->page_path = setting(bufs[3], "DIGITS_PAGE", home,
+                           "scripts/cgi/index.html");
+    c->origin = "*";
+    if ((o = getenv("DIGITS_CORS_ORIGIN")) != NULL && *o != '\0') {
+        c->origin = o;
+        for (; *o != '\0'; o++)
+            if (*o < 0x20 || *o > 0x7e)
+                c->origin = "*";
+    }
+    c->max_body = HTTP_MAX_BODY_DEFAULT;
+    mb = getenv("DIGITS_MAX_BODY");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, HTTP_MAX_BODY_LIMIT) == HTTP_BODY_OK &&
+        n > 0)
+        c->max_body = n;
+    c->max_pixels = PGMIO_MAX_PIXELS;
+}
+
+/* Is fd a socket that listens (lighttpd's FCGI_LISTENSOCK_FILENO)? */
+static int
+is_listening(int fd)
+{
+    int type, on = 0;
+    socklen_t len = sizeof type;
+    struct sockaddr_storage peer;
+    socklen_t plen = sizeof peer;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
+        return 0;
+    len = sizeof on;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0)
+        return on;
+    return getpeername(fd, (struct sockaddr *)&peer, &plen) != 0 &&
+           errno == ENOTCONN;
+}
+
+int
+main(int argc, char *argv[])
+{
+    static const struct option opts[] = {
+        { "listen",  required_argument, NULL, 'l' },
+        { "workers", required_argument, NULL, 'w' },
+        { "help",    no_argument,       NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    char bufs[4][PATH_MAX];
+    const char *listen_on = NULL;
+    int c, workers = threads_default(64);
+    struct web_config cfg;
+    struct web_app app;
+
+    set_progname(argv[0]);
+    pm_init(progname(), 0);
+    pgmio_init();
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': listen_on = optarg; break;
+        case 'w': workers = (int)parse_count(optarg, 1, 256, "--workers");
+                  break;
+        case 'h': usage(stdout, 0);
+        default:  usage(stderr, 1);
+        }
+    }
+    if (argc != optind)
+        usage(stderr, 1);
+    read_config(&cfg, bufs, argv[0]);
+    web_app_init(&app, &cfg);
+    if (listen_on != NULL)
+        return serve_fastcgi(&app, serve_listen(listen_on), workers);
+    if (is_listening(0))
+        return serve_fastcgi(&app, 0, 0);
+    if (getenv("GATEWAY_INTERFACE") == NULL)
+        fatal(1, "not started by a web server (no GATEWAY_INTERFACE, and "
+              "standard input is no listening socket): see --help");
+    return serve_cgi(&app);
+}

@@ -1,0 +1,348 @@
+/* app - see app.h. Each answer is decided in full before a byte of it
+ * is written, so a failure is never half an answer. */
+#define _POSIX_C_SOURCE 200809L
+#include "web/app.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/mnist.h"
+#include "img/pgmio.h"
+#include "img/preproc.h"
+#include "store/feedback.h"
+#include "web/convert.h"
+
+#define MSGLEN (ERRLEN + 64)
+
+void
+web_app_init(struct web_app *app, const struct web_config *cfg)
+{
+    memset(app, 0, sizeof *app);
+    app->cfg = *cfg;
+}
+
+static void
+unload(struct web_app *app)
+{
+    if (app->loaded) {
+        infer_free(&app->in);
+        model_free(&app->m);
+        app->loaded = 0;
+    }
+}
+
+void
+web_app_free(struct web_app *app)
+{
+    unload(app);
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size && a->st_mtime == b->st_mtime;
+}
+
+/* Makes app's model the one now at the model path. Returns 0, or -1
+ * (the reason in app->model_err) when there is none that loads. A file
+ * that failed is not tried again until it changes. */
+static int
+current_model(struct web_app *app)
+{
+    struct stat st;
+
+    if (stat(app->cfg.model_path, &st) != 0) {
+        unload(app);
+        app->tried = 0;
+        snprintf(app->model_err, ERRLEN, "%.150s: %s", app->cfg.model_path,
+                 strerror(errno));
+        return -1;
+    }
+    if (app->tried && same_file(&st, &app->st))
+        return app->loaded ? 0 : -1;
+    unload(app);
+    /* st was taken before the load: if the file is replaced meanwhile,
+     * the next request sees a change and loads again. */
+    app->st = st, app->tried = 1;
+    if (model_load_path(&app->m, app->cfg.model_path, app->model_err) != 0)
+        return -1;
+    infer_init(&app->in, &app->m, 1, 1);
+    app->loaded = 1;
+    return 0;
+}
+
+/* The body as one PNM image in memory: the body itself, or what the
+ * converter made of a PNG or JPEG (*conv, to free). Returns 0, or an
+ * HTTP status with the reason in msg. */
+static int
+body_pnm(const uint8_t **pnm, size_t *len, uint8_t **conv,
+         const struct web_app *app, const struct http_request *rq,
+         char *msg, FILE *log)
+{
+    enum http_media kind;
+    char err[ERRLEN];
+
+    *conv = NULL;
+    if (http_media_type(&kind, rq->content_type, rq->body, rq->body_len)) {
+        snprintf(msg, MSGLEN, "unsupported media type: send PNG, JPEG or a "
+                 "PNM image (PGM, PPM, PBM)");
+        return 415;
+    }
+    if (kind == MEDIA_UNKNOWN) {
+        snprintf(msg, MSGLEN, "not an image: send PNG, JPEG or a PNM image "
+                 "(PGM, PPM, PBM)");
+        return 415;
+    }
+    if (kind == MEDIA_PNM) {
+        *pnm = rq->body, *len = rq->body_len;
+        return 0;
+    }
+    switch (convert_to_pnm(conv, len, rq->body, rq->body_len, kind,
+                           app->cfg.max_pixels, err)) {
+    case 0: *pnm = *conv; return 0;
+    case 1: snprintf(msg, MSGLEN, "%s", err); return 400;
+    case 2: snprintf(msg, MSGLEN, "%s", err); return 413;
+    default:
+        fprintf(log, "%s: %s\n", progname(), err);
+        snprintf(msg, MSGLEN, "internal error (see the server log)");
+        return 500;
+    }
+}
+
+/* The body's length as announced and as read: 0, or a status. */
+static int
+check_body(const struct web_app *app, const struct http_request *rq,
+           char *msg)
+{
+    switch (rq->body_state) {
+    case HTTP_BODY_NONE:
+        snprintf(msg, MSGLEN, "Content-Length is required");
+        return 411;
+    case HTTP_BODY_TOO_BIG:
+        snprintf(msg, MSGLEN, "the body is over %zu bytes",
+                 app->cfg.max_body);
+        return 413;
+    case HTTP_BODY_SHORT:
+        snprintf(msg, MSGLEN, "the body is %zu bytes, not the %zu announced",
+                 rq->body_len, rq->announced);
+        return 400;
+    case HTTP_BODY_OK:
+        break;
+    }
+    if (rq->body_len == 0) {
+        snprintf(msg, MSGLEN, "the body is empty");
+        return 400;
+    }
+    return 0;
+}
+
+/* The 28x28 input the model sees, from the request's body. Returns 0,
+ * or an HTTP status with the reason in msg. */
+static int
+body_input(uint8_t *input, const struct web_app *app,
+           const struct http_request *rq, char *msg, FILE *log)
+{
+    const uint8_t *pnm = NULL;
+    uint8_t *conv, *pix;
+    char err[ERRLEN];
+    size_t len = 0;
+    int w, h, rc = check_body(app, rq, msg);
+
+    if (rc != 0 || (rc = body_pnm(&pnm, &len, &conv, app, rq, msg, log)))
+        return rc;
+    rc = pgmio_read_mem(&pix, app->cfg.max_pixels, &w, &h, pnm, len, err);
+    free(conv);
+    if (rc == 0)
+        snprintf(msg, MSGLEN, "no image in the body");
+    else if (rc == -2)
+        snprintf(msg, MSGLEN, "image 1: %dx%d is more than %zu pixels",
+                 w, h, app->cfg.max_pixels);
+    else if (rc < 0)
+        snprintf(msg, MSGLEN, "image 1: %s", err);
+    if (rc != 1)
+        return rc == -2 ? 413 : 400;
+    rc = preproc_image(input, pix, w, h, POLARITY_AUTO, NULL, err);
+    free(pix);
+    if (rc == PREPROC_NO_INK) {
+        snprintf(msg, MSGLEN, "no digit found: draw or upload a digit");
+        return 422;
+    }
+    return 0;
+}
+
+static void
+predict(struct web_app *app, const struct http_request *rq, FILE *out,
+        FILE *log)
+{
+    uint8_t input[MNIST_PIXELS];
+    float prob[MNIST_CLASSES];
+    char msg[MSGLEN];
+    int status;
+
+    if (current_model(app) != 0) {
+        fprintf(log, "%s: %s\n", progname(), app->model_err);
+        http_error(out, 503, app->cfg.origin, "no model that loads is "
+                   "installed on the server");
+        return;
+    }
+    if ((status = body_input(input, app, rq, msg, log)) != 0) {
+        http_error(out, status, app->cfg.origin, msg);
+        return;
+    }
+    infer_run(&app->in, prob, input, 1);
+    http_head(out, 200, app->cfg.origin);
+    fputs("Content-Type: application/json\r\n\r\n", out);
+    json_put_prediction(out, infer_argmax(prob), prob, input, app->m.id);
+    fputc('\n', out);
+}
+
+/* The query of /corrections into rec: label=D (required), predicted=D
+ * (or empty), model=HEX. Returns 0, or 400 with the reason in msg. No
+ * value is decoded: the patterns admit no '%'. */
+static int
+parse_query(struct feedback_record *rec, const char *query, char *msg)
+{
+    char v[FEEDBACK_MODEL_MAX + 1], err[ERRLEN];
+    int rc;
+
+    memset(rec, 0, sizeof *rec);
+    rec->predicted = -1;
+    snprintf(rec->source, sizeof rec->source, "web");
+    rc = http_query_get(v, sizeof v, query, "label");
+    if (rc == 0) {
+        snprintf(msg, MSGLEN, "label is missing: ?label=D, the right digit");
+        return 400;
+    }
+    if (rc < 0 || feedback_parse_digit(&rec->label, v, "label", err) != 0) {
+        snprintf(msg, MSGLEN, "label: must be one digit 0-9");
+        return 400;
+    }
+    rc = http_query_get(v, sizeof v, query, "predicted");
+    if (rc != 0 && (rc < 0 || (v[0] != '\0' &&
+                    feedback_parse_digit(&rec->predicted, v, "predicted",
+                                         err) != 0))) {
+        snprintf(msg, MSGLEN, "predicted: must be one digit 0-9");
+        return 400;
+    }
+    rc = http_query_get(v, sizeof v, query, "model");
+    if (rc != 0 && (rc < 0 || feedback_check_model(v, err) != 0)) {
+        snprintf(msg, MSGLEN, "model: must be 1 to %d hex digits",
+                 FEEDBACK_MODEL_MAX);
+        return 400;
+    }
+    if (rc > 0)
+        snprintf(rec->model, sizeof rec->model, "%s", v);
+    return 0;
+}
+
+static void
+corrections(struct web_app *app, const struct http_request *rq, FILE *out,
+            FILE *log)
+{
+    struct feedback_record rec;
+    uint8_t input[MNIST_PIXELS];
+    char msg[MSGLEN], err[ERRLEN];
+    int status, rc;
+
+    if ((status = parse_query(&rec, rq->query, msg)) != 0 ||
+        (status = body_input(input, app, rq, msg, log)) != 0) {
+        http_error(out, status, app->cfg.origin, msg);
+        return;
+    }
+    if ((rc = feedback_add(app->cfg.store, &rec, input, err)) < 0) {
+        fprintf(log, "%s: %s: %s\n", progname(), app->cfg.store, err);
+        http_error(out, 500, app->cfg.origin, "the feedback store could "
+                   "not be written (see the server log)");
+        return;
+    }
+    http_head(out, 200, app->cfg.origin);
+    fprintf(out, "Content-Type: application/json\r\n\r\n"
+            "{\"id\":\"%s\",\"duplicate\":%s}\n", rec.id,
+            rc == 1 ? "true" : "false");
+}
+
+static void
+ping(struct web_app *app, FILE *out, FILE *log)
+{
+    char json[64 + MODEL_ID_LEN];
+
+    if (current_model(app) != 0) {
+        fprintf(log, "%s: %s\n", progname(), app->model_err);
+        http_error(out, 503, app->cfg.origin, "no model that loads is "
+                   "installed on the server");
+        return;
+    }
+    snprintf(json, sizeof json, "{\"status\":\"ok\",\"model\":\"%s\"}",
+             app->m.id);
+    http_json(out, 200, app->cfg.origin, json);
+}
+
+static void
+page(const struct web_app *app, FILE *out, FILE *log)
+{
+    FILE *fp = fopen(app->cfg.page_path, "rb");
+    char buf[8192];
+    size_t n;
+
+    if (fp == NULL) {
+        fprintf(log, "%s: %s: %s\n", progname(), app->cfg.page_path,
+                strerror(errno));
+        http_error(out, 500, app->cfg.origin, "the page is missing on the "
+                   "server (see the server log)");
+        return;
+    }
+    http_head(out, 200, app->cfg.origin);
+    fputs("Content-Type: text/html; charset=utf-8\r\n"
+          "Content-Security-Policy: default-src 'none'; script-src "
+          "'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+          "connect-src 'self'\r\n\r\n", out);
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(fp);
+}
+
+/* Answers 405 unless the request's method is want; returns 1 if it
+ * answered. */
+static int
+refuse_method(const struct web_app *app, const struct http_request *rq,
+              const char *want, FILE *out)
+{
+    if (strcmp(rq->method, want) == 0)
+        return 0;
+    http_head(out, 405, app->cfg.origin);
+    fprintf(out, "Allow: %s, OPTIONS\r\nContent-Type: application/json\r\n"
+            "\r\n{\"error\":\"method not allowed: use %s\"}\n", want, want);
+    return 1;
+}
+
+void
+web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
+           FILE *log)
+{
+    const char *p = rq->path;
+
+    if (strcmp(rq->method, "OPTIONS") == 0) {
+        http_head(out, 204, app->cfg.origin);
+        fputs("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
+              "Access-Control-Allow-Headers: Content-Type\r\n"
+              "Access-Control-Max-Age: 86400\r\n\r\n", out);
+    } else if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
+        if (!refuse_method(app, rq, "GET", out))
+            page(app, out, log);
+    } else if (strcmp(p, "/ping") == 0) {
+        if (!refuse_method(app, rq, "GET", out))
+            ping(app, out, log);
+    } else if (strcmp(p, "/predict") == 0) {
+        if (!refuse_method(app, rq, "POST", out))
+            predict(app, rq, out, log);
+    } else if (strcmp(p, "/corrections") == 0) {
+        if (!refuse_method(app, rq, "POST", out))
+            corrections(app, rq, out, log);
+    } else {
+        http_error(out, 404, app->cfg.origin,
+                   "no such page: try /, /ping, /predict or /corrections");
+    }
+}

@@ -1,0 +1,98 @@
+#!/bin/sh
+# digits-cgi as a CGI program, run directly with the variables a server
+# sets: how it reads the body (exactly CONTENT_LENGTH bytes, checked
+# before reading), how each kind of failure maps to a status, and that
+# its answer is the pipeline's: preproc | cnn-infer --json --echo-input.
+. "$(dirname "$0")/../lib.sh"
+
+pgm=image/x-portable-graymap
+model=$top/models/mnist.model
+# cgi BODYFILE VAR=VALUE...: runs the program; answer in $T/out, its
+# status code in $code, its log in $T/err.
+cgi() {
+    f=$1
+    shift
+    env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 FEEDBACK_DIR="$T/store" \
+        DIGITS_HOME="$top" "$@" "$top/bin/digits-cgi" < "$f" > "$T/out" 2> "$T/err"
+    rc=$?
+    code=$(sed -n '1s/^Status: \([0-9]*\).*/\1/p' "$T/out")
+}
+body() { sed '1,/^\r$/d' "$T/out"; }
+post() { cgi "$1" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_TYPE="$2" \
+             CONTENT_LENGTH="${3:-$(wc -c < "$1")}"; }
+
+idx2pgm --count 1 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/one"
+"$top/build/test/mkimage" photo --canvas 300 3 < "$T/one" > "$T/photo"
+n=$(wc -c < "$T/photo")
+
+post "$T/photo" $pgm
+is "$rc:$code" "0:200" "POST /predict a photo: 200"
+preproc < "$T/photo" | cnn-infer --model "$model" --json --echo-input > "$T/pipe"
+body | cmp -s - "$T/pipe"; ok $? "... the same bytes as preproc | cnn-infer --json --echo-input"
+grep -q '^Access-Control-Allow-Origin: \*' "$T/out"; ok $? "... with the CORS header"
+{ cat "$T/photo"; printf '\n\n'; } > "$T/nl"
+post "$T/nl" $pgm
+is "$code" 200 "an image followed by blank lines: 200"
+post "$T/photo" $pgm $((n + 1))
+is "$code" 400 "a body shorter than announced: 400"
+body | grep -q "\"the body is $n bytes, not the $((n + 1)) announced\""; ok $? "... saying so"
+cat "$T/photo" "$T/photo" > "$T/two"
+post "$T/two" $pgm
+is "$code" 400 "two images in one body: 400"
+body | grep -q 'more than one image'; ok $? "... saying so"
+"$top/build/test/mkimage" shape rect 50 50 0 0 1 light > "$T/blank"
+post "$T/blank" $pgm
+is "$code" 422 "no ink: 422"
+body | grep -q '^{"error":"no digit found'; ok $? "... no digit found"
+printf 'P5\n28 28\n255\n"\\' > "$T/short"
+post "$T/short" $pgm
+is "$code" 400 "a truncated image: 400"
+body | grep -q '^{"error":"image 1: '; ok $? "... naming the image"
+printf 'P5\n30000 30000\n255\n' > "$T/huge"
+post "$T/huge" $pgm
+is "$code" 413 "a PGM header of 900 megapixels: 413 before any pixel is read"
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\1\206\240\0\1\206\240\10\0\0\0\0' > "$T/huge.png"
+post "$T/huge.png" image/png
+is "$code" 413 "a PNG header of 100000x100000: 413, the converter never started"
+head -c 60 /dev/urandom > "$T/noise.png"
+post "$T/noise.png" image/png
+is "$code" 400 "a PNG that is noise: 400"
+body | grep -q '^{"error":"PNG: '; ok $? "... with the converter's reason"
+post "$T/photo" $pgm 12x
+is "$code" 411 "CONTENT_LENGTH not a number: 411"
+post "$T/photo" $pgm 99999999999999999999999
+is "$code" 413 "CONTENT_LENGTH of 23 digits: 413"
+# Over the limit: answered without reading stdin, which never ends here.
+mkfifo "$T/fifo"
+sleep 30 > "$T/fifo" &
+writer=$!
+post "$T/fifo" $pgm 9000000
+kill "$writer" 2>/dev/null
+is "$code" 413 "a body over DIGITS_MAX_BODY: 413, before reading it"
+post "$T/photo" text/plain
+is "$code" 415 "text/plain: 415"
+post "$T/photo" 'image/x-portable-graymap; charset=binary'
+is "$code" 200 "a media type with a parameter: 200"
+cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_LENGTH=$n
+is "$code" 200 "no Content-Type: recognised by its bytes"
+cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ping \
+    DIGITS_CORS_ORIGIN="$(printf 'http://a.test\r\nSet-Cookie: x=1')"
+grep -q '^Set-Cookie' "$T/out"; ok $(( ! $? )) "an origin with a line break cannot add a header"
+grep -q '^Access-Control-Allow-Origin: \*' "$T/out"; ok $? "... it falls back to *"
+cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ping DIGITS_CORS_ORIGIN=https://digits.test
+grep -q '^Access-Control-Allow-Origin: https://digits.test' "$T/out"; ok $? "DIGITS_CORS_ORIGIN sets the origin"
+cgi /dev/null REQUEST_METHOD=GET
+is "$code" 200 "no PATH_INFO: the page"
+cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ DIGITS_PAGE="$T/none.html"
+is "$code" 500 "the page missing: 500"
+grep -q 'none.html' "$T/err"; ok $? "... its path in the server's log, not the answer"
+grep -q 'none.html' "$T/out"; ok $(( ! $? )) "... (the client does not see it)"
+run "$top/bin/digits-cgi" --help
+is "$rc" 0 "--help exits 0"
+grep -q '^usage: digits-cgi' "$T/out"; ok $? "... and prints the usage"
+run "$top/bin/digits-cgi" --listen 'nowhere'
+fails_with 1 'not a socket path' "--listen with a bad address: exit 1"
+run "$top/bin/digits-cgi" --listen '127.0.0.1:99999'
+fails_with 1 'not a socket path' "--listen with a bad port: exit 1"
+
+done_testing

@@ -1,0 +1,14 @@
+#!/bin/sh
+# The same HTTP tests as lighttpd.t with digits-cgi as a plain CGI
+# program under lighttpd's mod_cgi: a process per request.
+. "$(dirname "$0")/../lib.sh"
+
+S=$T/store
+FEEDBACK_DIR=$S DIGITS_MAX_BODY=400000
+export FEEDBACK_DIR DIGITS_MAX_BODY
+start_lighttpd cgi || { echo "Bail out! lighttpd did not start: $(cat "$T/lighttpd.log")"; exit 1; }
+page=$base/
+grep -q '^cgi.assign = ( "/digits.cgi" => "" )' "$T/lighttpd.conf"; ok $? "lighttpd runs digits-cgi as a CGI"
+. "$top/test/web/api.sh"
+
+done_testing
