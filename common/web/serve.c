@@ -23,6 +23,7 @@
 #define IO_TIMEOUT_S 30         /* a server that stalls mid-request */
 #define MAX_WORKERS 256
 #define MAX_CONNS 64            /* connections one worker holds */
+#define ORPHAN_CHECK_MS 1000    /* how often a worker looks for its parent */
 
 /* The request's fields from a lookup (getenv, or a FastCGI request). */
 static void
@@ -150,6 +151,7 @@ static _Noreturn void
 work(struct web_app *app, int lfd)
 {
     struct pollfd p[MAX_CONNS + 1];
+    pid_t parent = getppid();
     int n = 0;                  /* connections, in p[1..n] */
 
     signal(SIGPIPE, SIG_IGN);   /* a server that went away: EPIPE */
@@ -157,11 +159,16 @@ work(struct web_app *app, int lfd)
     for (;;) {
         p[0].fd = n < MAX_CONNS ? lfd : -1;
         p[0].events = POLLIN;
-        if (poll(p, (nfds_t)n + 1, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+        int rc = poll(p, (nfds_t)n + 1, ORPHAN_CHECK_MS);
+        if (rc < 0 && errno != EINTR)
             fatal(2, "poll: %s", strerror(errno));
-        }
+        /* Whoever started us (our supervisor, or lighttpd) is gone,
+         * killed without a chance to stop us: nobody would ever stop
+         * this process, so it stops itself. */
+        if (getppid() != parent)
+            exit(0);
+        if (rc <= 0)
+            continue;
         for (int i = n; i >= 1; i--) {
             if (p[i].revents == 0 || serve_request(app, p[i].fd))
                 continue;

@@ -76,7 +76,14 @@ i=0
 until [ -S "$sock" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-[ -S "$sock" ]; ok $? "SIGKILL leaves the socket file"
+i=0
+while pgrep -f "digits-cgi --listen $sock" > /dev/null && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+is "$(pgrep -f "digits-cgi --listen $sock" | wc -l | tr -d ' ')" 0 \
+   "SIGKILL to the server: its orphaned worker stops itself"
+[ -S "$sock" ]; ok $? "... and the socket file is left"
 digits-cgi --listen "$sock" --workers 1 2> "$T/log" &
 pid=$!
 i=0
