@@ -135,33 +135,23 @@ parse_opts(struct opts *o, int argc, char *argv[])
         o->threads = o->batch;
 }
 
-static FILE *
-open_or_die(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-
-    if (fp == NULL)
-        fatal(1, "%s: %s", path, strerror(errno));
-    return fp;
-}
-
 /* Reads a labelled set; images from stdin when path is NULL. */
 static void
 load_set(struct dataset *d, const char *images, const char *labels)
 {
     char err[ERRLEN];
-    FILE *fp = images != NULL ? open_or_die(images) : stdin;
+    const char *name;
+    FILE *fp = open_input(images, &name);
 
     if (dataset_read_images(d, fp, err) != 0)
-        fatal(1, "%s: %s", images != NULL ? images : "stdin", err);
-    if (fp != stdin)
-        fclose(fp);
+        fatal(1, "%s: %s", name, err);
+    close_input(fp);
     if (d->n == 0)
-        fatal(1, "%s: no images", images != NULL ? images : "stdin");
-    fp = open_or_die(labels);
+        fatal(1, "%s: no images", name);
+    fp = open_input(labels, NULL);
     if (dataset_read_labels(d, fp, err) != 0)
         fatal(1, "%s: %s", labels, err);
-    fclose(fp);
+    close_input(fp);
 }
 
 static void
@@ -176,9 +166,9 @@ setup_model(struct model *m, const struct opts *o)
         return;
     }
     const char *path = o->arch != NULL ? o->arch : "models/default.arch";
-    FILE *fp = open_or_die(path);
+    FILE *fp = open_input(path, NULL);
     size_t len = fread(text, 1, sizeof text, fp);
-    fclose(fp);
+    close_input(fp);
     if (arch_parse(&a, text, len, err) != 0)
         fatal(1, "%s: %s", path, err);
     model_init(m, &a);

@@ -158,8 +158,7 @@ main(int argc, char *argv[])
     if (optind != argc || (o.images == NULL) != (o.mistakes == NULL))
         usage(stderr, 1);
     if (o.images != NULL) {
-        if ((images = fopen(o.images, "rb")) == NULL)
-            fatal(1, "%s: %s", o.images, strerror(errno));
+        images = open_input(o.images, NULL);
         pix = xmalloc(MAX_PIXELS);
         if (mkdir(o.mistakes, 0777) != 0 && errno != EEXIST)
             fatal(2, "%s: %s", o.mistakes, strerror(errno));

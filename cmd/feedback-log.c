@@ -182,13 +182,11 @@ parse_args(struct opts *o, int argc, char *argv[])
 static void
 read_image(uint8_t *pix, const char *file)
 {
-    FILE *fp = file != NULL ? fopen(file, "rb") : stdin;
-    const char *name = file != NULL ? file : "stdin";
+    const char *name;
+    FILE *fp = open_input(file, &name);
     char err[ERRLEN];
     int w, h, rc;
 
-    if (fp == NULL)
-        fatal(1, "%s: cannot open", name);
     rc = pgmio_read(pix, MNIST_PIXELS, &w, &h, fp, err);
     if (rc == 0)
         fatal(1, "%s: no image", name);
@@ -199,8 +197,7 @@ read_image(uint8_t *pix, const char *file)
               h);
     if (getc(fp) != EOF)
         fatal(1, "%s: more than one image (give one at a time)", name);
-    if (fp != stdin)
-        fclose(fp);
+    close_input(fp);
 }
 
 static void

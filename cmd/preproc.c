@@ -81,10 +81,10 @@ main(int argc, char *argv[])
     };
     enum preproc_polarity pol = POLARITY_AUTO;
     size_t max_pixels = DEFAULT_MAX_PIXELS, index = 0, body = 0;
-    const char *dump_dir = NULL, *name = "stdin";
+    const char *dump_dir = NULL, *name;
     uint8_t out[MNIST_SIDE * MNIST_SIDE], *pix;
     char err[ERRLEN];
-    FILE *fp = stdin;
+    FILE *fp;
     int c, w, h, rc;
 
     set_progname(argv[0]);
@@ -104,8 +104,7 @@ main(int argc, char *argv[])
     }
     if (argc - optind > 1)
         usage(stderr, 1);
-    if (argc - optind == 1 && (fp = fopen(name = argv[optind], "rb")) == NULL)
-        fatal(1, "%s: %s", name, strerror(errno));
+    fp = open_input(argc - optind == 1 ? argv[optind] : NULL, &name);
     if (body > 0 && (fp = pgmio_open_body(fp, body, &rc, err)) == NULL)
         fatal(rc, "%s: %s", name, err);
     if (dump_dir != NULL && mkdir(dump_dir, 0777) != 0 && errno != EEXIST)

@@ -92,6 +92,8 @@ fails_with 1 '^feedback-log: stdin: ' "truncated image refused"
 printf 'hello' > "$T/hello"
 run feedback-log --store "$S" --label 3 < "$T/hello"
 fails_with 1 'stdin' "not an image refused"
+run feedback-log --store "$S" --label 3 "$T/nonexistent"
+fails_with 1 'nonexistent: No such file' "a missing FILE: exit 1, says why"
 is "$(state)" "$before" "bad images wrote nothing"
 
 # ---- reading back ----
