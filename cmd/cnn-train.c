@@ -43,7 +43,7 @@ usage(FILE *fp, int status)
     fprintf(fp, "usage: %s --labels FILE [--images FILE] [--arch FILE | "
             "--init MODEL]\n       [--epochs N] [--batch-size N] [--lr X] "
             "[--seed N] [--threads N] [--augment]\n       [--val-images FILE "
-            "--val-labels FILE] [--checkpoint-path FILE]\n", progname());
+            "--val-labels FILE] [--output FILE]\n", progname());
     if (fp == stdout)
         fputs("  --images FILE      training images, 28x28 PGM stream "
               "(default stdin)\n"
@@ -64,10 +64,13 @@ usage(FILE *fp, int status)
               "  --augment          random shifts, rotations and scaling\n"
               "  --val-images FILE  validation images, scored every epoch\n"
               "  --val-labels FILE  their labels\n"
-              "  --checkpoint-path FILE  model file, rewritten atomically "
-              "after\n"
-              "                     every epoch (default "
-              "models/mnist.model)\n", fp);
+              "  --output FILE      the model, rewritten atomically after "
+              "every epoch\n"
+              "                     (default models/mnist.model)\n"
+              "  --checkpoint-path FILE  the same as --output (the name the "
+              "Python\n"
+              "                     original used)\n"
+              "  --help             show this help\n", fp);
     exit(status);
 }
 
@@ -83,7 +86,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
         { "warmup", 1, NULL, 'W' }, { "seed", 1, NULL, 's' },
         { "threads", 1, NULL, 't' }, { "augment", 0, NULL, 'A' },
         { "val-images", 1, NULL, 'v' }, { "val-labels", 1, NULL, 'V' },
-        { "checkpoint-path", 1, NULL, 'o' }, { "help", 0, NULL, 'h' },
+        { "output", 1, NULL, 'o' }, { "checkpoint-path", 1, NULL, 'o' },
+        { "help", 0, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
