@@ -96,7 +96,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
                         .momentum = 0.9f, .decay = 5e-4f, .warmup = 0.2f,
                         .seed = 1, .cosine = 1, .threads = threads_default(64),
                         .out = "models/mnist.model" };
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
         case 'i': o->images = optarg; break;
         case 'l': o->labels = optarg; break;

@@ -149,7 +149,7 @@ main(int argc, char *argv[])
     set_progname(argv[0]);
     pm_init(progname(), 0);
     pgmio_init();
-    while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (ch) {
         case 'H': o.heatmap = optarg; break;
         case 'I': o.images = optarg; break;

@@ -138,7 +138,7 @@ parse_args(struct opts *o, int argc, char *argv[])
     char err[ERRLEN];
     int c, have_label = 0, record_opt = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         record_opt |= strchr("lpcsmj", c) != NULL;
         switch (c) {
         case 'S': o->store = optarg; break;

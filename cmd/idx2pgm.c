@@ -81,7 +81,7 @@ main(int argc, char *argv[])
 
     set_progname(argv[0]);
     pm_init(progname(), 0);
-    while ((c = getopt_long(argc, argv, "f:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'f': first = parse_count(optarg, 0, UINT32_MAX, "--first"); break;
         case 'n': count = parse_count(optarg, 0, SIZE_MAX, "--count"); break;

@@ -90,7 +90,7 @@ main(int argc, char *argv[])
     set_progname(argv[0]);
     pm_init(progname(), 0);
     pgmio_init();
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
         case 'p': pol = parse_polarity(optarg); break;
         case 'm': max_pixels = parse_count(optarg, 1, (size_t)1 << 31,

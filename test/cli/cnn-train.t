@@ -17,6 +17,7 @@ run cnn-train --help
 ok "$rc" "--help exits 0"
 grep -q -- '--output FILE' "$T/out" && grep -q -- '--checkpoint-path FILE' "$T/out"
 ok $? "--help lists the options, --output and its alias --checkpoint-path"
+run cnn-train -h; fails_with 1 'usage' "-h is refused: long options only"
 
 # Learning: 3 epochs on 3000 images must reach 88% on 1000 others.
 run cnn-train --images "$T/tr.pgm" --labels "$T/tr.labels" --arch "$T/tiny.arch" \

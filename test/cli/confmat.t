@@ -94,4 +94,5 @@ run confmat < /dev/null; fails_with 1 'no input lines' "empty input"
 run confmat --help; ok "$rc" "--help exits 0"
 grep -q -- '--mistakes DIR' "$T/out" && grep -q -- '--heatmap FILE' "$T/out"
 ok $? "--help lists the options"
+run confmat -h < "$T/in"; fails_with 1 'usage' "-h is refused: long options only"
 done_testing

@@ -23,6 +23,7 @@ ok "$rc" "--help exits 0"
 grep -q -- '--store DIR' "$T/out"; ok $? "--help lists --store"
 grep -q -- '--model-id ID' "$T/out" && grep -q -- '--labels-out FILE' "$T/out"
 ok $? "--help lists --model-id and --labels-out"
+run feedback-log -h; fails_with 1 'usage' "-h is refused: long options only"
 
 # ---- recording ----
 run feedback-log --store "$S" --label 7 --predicted 7 --confidence 0.99 \
