@@ -168,11 +168,11 @@ main(int argc, char *argv[])
 {
     struct opts o = { .model = "models/mnist.model",
                       .threads = threads_default(64) };
-    const char *name = "stdin";
+    const char *name;
     char err[ERRLEN];
     struct model m;
     struct infer in;
-    FILE *fp = stdin;
+    FILE *fp;
 
     set_progname(argv[0]);
     pm_init(progname(), 0);
@@ -183,14 +183,14 @@ main(int argc, char *argv[])
         finish_stdout();
         return 0;
     }
-    if (o.file != NULL && (fp = fopen(name = o.file, "rb")) == NULL)
-        fatal(1, "%s: %s", name, strerror(errno));
+    fp = open_input(o.file, &name);
     if (model_load_path(&m, o.model, err) != 0)
         fatal(1, "%s", err);
     size_t per = WORK_BYTES / (floats_per_image(&m.arch) * sizeof(float));
     infer_init(&in, &m, o.threads, per < 1 ? 1 : per > CHUNK ? CHUNK
                                                           : (int)per);
     run_stream(&in, &m, fp, name, &o);
+    close_input(fp);
     infer_free(&in);
     model_free(&m);
     finish_stdout();

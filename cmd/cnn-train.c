@@ -43,7 +43,7 @@ usage(FILE *fp, int status)
     fprintf(fp, "usage: %s --labels FILE [--images FILE] [--arch FILE | "
             "--init MODEL]\n       [--epochs N] [--batch-size N] [--lr X] "
             "[--seed N] [--threads N] [--augment]\n       [--val-images FILE "
-            "--val-labels FILE] [--checkpoint-path FILE]\n", progname());
+            "--val-labels FILE] [--output FILE]\n", progname());
     if (fp == stdout)
         fputs("  --images FILE      training images, 28x28 PGM stream "
               "(default stdin)\n"
@@ -64,10 +64,13 @@ usage(FILE *fp, int status)
               "  --augment          random shifts, rotations and scaling\n"
               "  --val-images FILE  validation images, scored every epoch\n"
               "  --val-labels FILE  their labels\n"
-              "  --checkpoint-path FILE  model file, rewritten atomically "
-              "after\n"
-              "                     every epoch (default "
-              "models/mnist.model)\n", fp);
+              "  --output FILE      the model, rewritten atomically after "
+              "every epoch\n"
+              "                     (default models/mnist.model)\n"
+              "  --checkpoint-path FILE  the same as --output (the name the "
+              "Python\n"
+              "                     original used)\n"
+              "  --help             show this help\n", fp);
     exit(status);
 }
 
@@ -83,7 +86,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
         { "warmup", 1, NULL, 'W' }, { "seed", 1, NULL, 's' },
         { "threads", 1, NULL, 't' }, { "augment", 0, NULL, 'A' },
         { "val-images", 1, NULL, 'v' }, { "val-labels", 1, NULL, 'V' },
-        { "checkpoint-path", 1, NULL, 'o' }, { "help", 0, NULL, 'h' },
+        { "output", 1, NULL, 'o' }, { "checkpoint-path", 1, NULL, 'o' },
+        { "help", 0, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -92,7 +96,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
                         .momentum = 0.9f, .decay = 5e-4f, .warmup = 0.2f,
                         .seed = 1, .cosine = 1, .threads = threads_default(64),
                         .out = "models/mnist.model" };
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
         case 'i': o->images = optarg; break;
         case 'l': o->labels = optarg; break;
@@ -135,33 +139,23 @@ parse_opts(struct opts *o, int argc, char *argv[])
         o->threads = o->batch;
 }
 
-static FILE *
-open_or_die(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-
-    if (fp == NULL)
-        fatal(1, "%s: %s", path, strerror(errno));
-    return fp;
-}
-
 /* Reads a labelled set; images from stdin when path is NULL. */
 static void
 load_set(struct dataset *d, const char *images, const char *labels)
 {
     char err[ERRLEN];
-    FILE *fp = images != NULL ? open_or_die(images) : stdin;
+    const char *name;
+    FILE *fp = open_input(images, &name);
 
     if (dataset_read_images(d, fp, err) != 0)
-        fatal(1, "%s: %s", images != NULL ? images : "stdin", err);
-    if (fp != stdin)
-        fclose(fp);
+        fatal(1, "%s: %s", name, err);
+    close_input(fp);
     if (d->n == 0)
-        fatal(1, "%s: no images", images != NULL ? images : "stdin");
-    fp = open_or_die(labels);
+        fatal(1, "%s: no images", name);
+    fp = open_input(labels, NULL);
     if (dataset_read_labels(d, fp, err) != 0)
         fatal(1, "%s: %s", labels, err);
-    fclose(fp);
+    close_input(fp);
 }
 
 static void
@@ -176,9 +170,9 @@ setup_model(struct model *m, const struct opts *o)
         return;
     }
     const char *path = o->arch != NULL ? o->arch : "models/default.arch";
-    FILE *fp = open_or_die(path);
+    FILE *fp = open_input(path, NULL);
     size_t len = fread(text, 1, sizeof text, fp);
-    fclose(fp);
+    close_input(fp);
     if (arch_parse(&a, text, len, err) != 0)
         fatal(1, "%s: %s", path, err);
     model_init(m, &a);

@@ -25,17 +25,17 @@
 #define MAX_PIXELS ((size_t)4096 * 4096)
 
 struct opts {
-    const char *image, *images, *mistakes;
+    const char *heatmap, *images, *mistakes;
 };
 
 static _Noreturn void
 usage(FILE *fp, int status)
 {
-    fprintf(fp, "usage: %s [--image FILE] [--images STREAM --mistakes DIR]"
+    fprintf(fp, "usage: %s [--heatmap FILE] [--images STREAM --mistakes DIR]"
             "\n", progname());
     if (fp == stdout)
         fputs("Score LABEL PRED [CONF [P0 ... P9]] lines from stdin.\n"
-              "  --image FILE     also write the matrix as a heatmap (PPM)\n"
+              "  --heatmap FILE   also write the matrix as a heatmap (PPM)\n"
               "  --images STREAM  the images the lines are about, in order\n"
               "  --mistakes DIR   write each misclassified image there as\n"
               "                   mis_INDEX_trueT_predP.pgm (needs --images)"
@@ -131,8 +131,11 @@ int
 main(int argc, char *argv[])
 {
     static const struct option lo[] = {
-        { "image", 1, NULL, 'i' }, { "images", 1, NULL, 'I' },
+        { "heatmap", 1, NULL, 'H' }, { "images", 1, NULL, 'I' },
         { "mistakes", 1, NULL, 'm' }, { "help", 0, NULL, 'h' },
+        /* The old name of --heatmap, refused by name: getopt_long would
+         * otherwise take it as an abbreviation of --images. */
+        { "image", 1, NULL, 'O' },
         { NULL, 0, NULL, 0 },
     };
     struct opts o = { NULL, NULL, NULL };
@@ -146,11 +149,13 @@ main(int argc, char *argv[])
     set_progname(argv[0]);
     pm_init(progname(), 0);
     pgmio_init();
-    while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (ch) {
-        case 'i': o.image = optarg; break;
+        case 'H': o.heatmap = optarg; break;
         case 'I': o.images = optarg; break;
         case 'm': o.mistakes = optarg; break;
+        case 'O': fatal(1, "--image: the heatmap is --heatmap FILE; the "
+                        "images read are --images");
         case 'h': usage(stdout, 0);
         default:  usage(stderr, 1);
         }
@@ -158,8 +163,7 @@ main(int argc, char *argv[])
     if (optind != argc || (o.images == NULL) != (o.mistakes == NULL))
         usage(stderr, 1);
     if (o.images != NULL) {
-        if ((images = fopen(o.images, "rb")) == NULL)
-            fatal(1, "%s: %s", o.images, strerror(errno));
+        images = open_input(o.images, NULL);
         pix = xmalloc(MAX_PIXELS);
         if (mkdir(o.mistakes, 0777) != 0 && errno != EEXIST)
             fatal(2, "%s: %s", o.mistakes, strerror(errno));
@@ -189,8 +193,8 @@ main(int argc, char *argv[])
                                      &(int){ 0 }, images, err) != 0)
         fatal(1, "%s: more images than the %zu lines", o.images, lineno);
     report(&c);
-    if (o.image != NULL)
-        write_heatmap(&c, o.image);
+    if (o.heatmap != NULL)
+        write_heatmap(&c, o.heatmap);
     free(pix);
     finish_stdout();
     return 0;

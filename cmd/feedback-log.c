@@ -24,7 +24,7 @@ enum mode { RECORD, EXPORT, LIST, STATS };
 
 struct opts {
     enum mode mode;
-    const char *store, *labels_path, *after, *since, *file;
+    const char *store, *labels_out, *after, *since, *file;
     struct feedback_record rec;
     size_t first, count;
     int json;
@@ -43,10 +43,10 @@ static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s --label D [--predicted D] [--confidence X] "
-            "[--source TEXT]\n       [--model ID] [--json] [--store DIR] "
+            "[--source TEXT]\n       [--model-id ID] [--json] [--store DIR] "
             "[FILE]\n"
-            "       %s --export --labels FILE [--after ID] [--since TIME] "
-            "[--first N]\n       [--count N] [--store DIR]\n"
+            "       %s --export --labels-out FILE [--after ID] "
+            "[--since TIME]\n       [--first N] [--count N] [--store DIR]\n"
             "       %s --list | --stats [--after ID] [--since TIME] "
             "[--store DIR]\n", progname(), progname(), progname());
     if (fp == stdout)
@@ -57,13 +57,13 @@ usage(FILE *fp, int status)
               "  --confidence X     the model's confidence (0 to 1)\n"
               "  --source TEXT      where the verdict came from (up to 100 "
               "characters)\n"
-              "  --model ID         the id of the model that predicted "
+              "  --model-id ID      the id of the model that predicted "
               "(hex)\n"
               "  --json             print {\"id\":...,\"duplicate\":...} "
               "instead of the id\n"
-              "  --export           write the records' images to stdout, "
-              "labels to --labels\n"
-              "  --labels FILE      where --export writes the labels\n"
+              "  --export           write the images to stdout, the labels "
+              "to --labels-out\n"
+              "  --labels-out FILE  where --export writes the labels\n"
               "  --list             one line per record, fields separated "
               "by tabs\n"
               "  --stats            counts per label and how often the "
@@ -74,7 +74,8 @@ usage(FILE *fp, int status)
               "(YYYY-MM-DDTHH:MM:SSZ)\n"
               "  --first N          skip the first N selected records "
               "(default 0)\n"
-              "  --count N          at most N records (default all)\n", fp);
+              "  --count N          at most N records (default all)\n"
+              "  --help             show this help\n", fp);
     exit(status);
 }
 
@@ -106,10 +107,10 @@ check_mode(const struct opts *o, int have_label, int record_opt, int n_args)
         return;
     }
     if (record_opt || n_args != 0)
-        fatal(1, "--label, --predicted, --confidence, --source, --model, "
-              "--json and FILE are for recording, not reading");
-    if ((o->mode == EXPORT) != (o->labels_path != NULL))
-        fatal(1, "--export and --labels FILE go together");
+        fatal(1, "--label, --predicted, --confidence, --source, "
+              "--model-id, --json and FILE are for recording, not reading");
+    if ((o->mode == EXPORT) != (o->labels_out != NULL))
+        fatal(1, "--export and --labels-out FILE go together");
     if (o->after != NULL && (strlen(o->after) != FEEDBACK_ID_LEN ||
         strspn(o->after, "0123456789abcdef") != FEEDBACK_ID_LEN))
         fatal(1, "--after: an id is 16 hex digits (as feedback-log prints)");
@@ -123,29 +124,32 @@ parse_args(struct opts *o, int argc, char *argv[])
     static const struct option opts[] = {
         { "store", 1, NULL, 'S' }, { "label", 1, NULL, 'l' },
         { "predicted", 1, NULL, 'p' }, { "confidence", 1, NULL, 'c' },
-        { "source", 1, NULL, 's' }, { "model", 1, NULL, 'm' },
+        { "source", 1, NULL, 's' }, { "model-id", 1, NULL, 'm' },
         { "json", 0, NULL, 'j' }, { "export", 0, NULL, 'E' },
-        { "labels", 1, NULL, 'L' }, { "list", 0, NULL, 'T' },
+        { "labels-out", 1, NULL, 'L' }, { "list", 0, NULL, 'T' },
         { "stats", 0, NULL, 'X' }, { "after", 1, NULL, 'a' },
         { "since", 1, NULL, 'i' }, { "first", 1, NULL, 'f' },
         { "count", 1, NULL, 'n' }, { "help", 0, NULL, 'h' },
+        /* Old names, refused by name: getopt_long would otherwise take
+         * them as abbreviations of the new ones. */
+        { "model", 1, NULL, 'M' }, { "labels", 1, NULL, 'O' },
         { NULL, 0, NULL, 0 },
     };
     char err[ERRLEN];
     int c, have_label = 0, record_opt = 0;
 
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         record_opt |= strchr("lpcsmj", c) != NULL;
         switch (c) {
         case 'S': o->store = optarg; break;
         case 'l':
-            check(feedback_parse_digit(&o->rec.label, optarg, "--label",
+            check(feedback_parse_digit(&o->rec.label, optarg, "label",
                                        err), err);
             have_label = 1;
             break;
         case 'p':
             check(feedback_parse_digit(&o->rec.predicted, optarg,
-                                       "--predicted", err), err);
+                                       "predicted", err), err);
             break;
         case 'c':
             check(feedback_parse_confidence(o->rec.confidence, optarg, err),
@@ -161,7 +165,7 @@ parse_args(struct opts *o, int argc, char *argv[])
             break;
         case 'j': o->json = 1; break;
         case 'E': set_mode(o, EXPORT); break;
-        case 'L': o->labels_path = optarg; break;
+        case 'L': o->labels_out = optarg; break;
         case 'T': set_mode(o, LIST); break;
         case 'X': set_mode(o, STATS); break;
         case 'a': o->after = optarg; break;
@@ -170,6 +174,10 @@ parse_args(struct opts *o, int argc, char *argv[])
                   break;
         case 'n': o->count = parse_count(optarg, 0, SIZE_MAX, "--count");
                   break;
+        case 'M': fatal(1, "--model is a model file; a model's id is "
+                        "--model-id ID");
+        case 'O': fatal(1, "--labels names a file to read; --export "
+                        "writes to --labels-out FILE");
         case 'h': usage(stdout, 0);
         default:  usage(stderr, 1);
         }
@@ -182,13 +190,11 @@ parse_args(struct opts *o, int argc, char *argv[])
 static void
 read_image(uint8_t *pix, const char *file)
 {
-    FILE *fp = file != NULL ? fopen(file, "rb") : stdin;
-    const char *name = file != NULL ? file : "stdin";
+    const char *name;
+    FILE *fp = open_input(file, &name);
     char err[ERRLEN];
     int w, h, rc;
 
-    if (fp == NULL)
-        fatal(1, "%s: cannot open", name);
     rc = pgmio_read(pix, MNIST_PIXELS, &w, &h, fp, err);
     if (rc == 0)
         fatal(1, "%s: no image", name);
@@ -199,8 +205,7 @@ read_image(uint8_t *pix, const char *file)
               h);
     if (getc(fp) != EOF)
         fatal(1, "%s: more than one image (give one at a time)", name);
-    if (fp != stdin)
-        fclose(fp);
+    close_input(fp);
 }
 
 static void
@@ -298,14 +303,14 @@ read_back(struct opts *o)
     struct walk wk = { .o = o };
     char err[ERRLEN];
 
-    if (o->mode == EXPORT && (wk.labels = fopen(o->labels_path, "w")) == NULL)
-        fatal(1, "%s: cannot create", o->labels_path);
+    if (o->mode == EXPORT && (wk.labels = fopen(o->labels_out, "w")) == NULL)
+        fatal(1, "%s: cannot create", o->labels_out);
     if (feedback_scan(o->store, on_record, &wk, err) != 0)
         fatal(1, "%s: %s", o->store, err);
     if (o->after != NULL && !wk.after_seen)
         fatal(1, "--after: no record %s in %s", o->after, o->store);
     if (wk.labels != NULL && fclose(wk.labels) != 0)
-        fatal(2, "%s: write error", o->labels_path);
+        fatal(2, "%s: write error", o->labels_out);
     if (o->mode == STATS)
         print_stats(&wk);
     if (wk.n_missing > 0)

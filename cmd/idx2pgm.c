@@ -75,12 +75,13 @@ main(int argc, char *argv[])
     char err[ERRLEN];
     struct idx_header h;
     struct stat st;
-    FILE *fp = stdin;
+    const char *name;
+    FILE *fp;
     int c, regular;
 
     set_progname(argv[0]);
     pm_init(progname(), 0);
-    while ((c = getopt_long(argc, argv, "f:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'f': first = parse_count(optarg, 0, UINT32_MAX, "--first"); break;
         case 'n': count = parse_count(optarg, 0, SIZE_MAX, "--count"); break;
@@ -90,9 +91,7 @@ main(int argc, char *argv[])
     }
     if (argc - optind > 1)
         usage(stderr, 1);
-    if (argc - optind == 1 && (fp = fopen(argv[optind], "rb")) == NULL)
-        fatal(1, "%s: %s", argv[optind], strerror(errno));
-    const char *name = argc - optind == 1 ? argv[optind] : "stdin";
+    fp = open_input(argc - optind == 1 ? argv[optind] : NULL, &name);
     if (idx_read_header(&h, fp, err) != 0)
         fatal(1, "%s: %s", name, err);
     regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);

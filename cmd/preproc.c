@@ -76,16 +76,16 @@ main(int argc, char *argv[])
     };
     enum preproc_polarity pol = POLARITY_AUTO;
     size_t max_pixels = PGMIO_MAX_PIXELS, index = 0;
-    const char *dump_dir = NULL, *name = "stdin";
+    const char *dump_dir = NULL, *name;
     uint8_t out[MNIST_SIDE * MNIST_SIDE], *pix;
     char err[ERRLEN];
-    FILE *fp = stdin;
+    FILE *fp;
     int c, w, h, rc;
 
     set_progname(argv[0]);
     pm_init(progname(), 0);
     pgmio_init();
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
         case 'p': pol = parse_polarity(optarg); break;
         case 'm': max_pixels = parse_count(optarg, 1, (size_t)1 << 31,
@@ -97,8 +97,7 @@ main(int argc, char *argv[])
     }
     if (argc - optind > 1)
         usage(stderr, 1);
-    if (argc - optind == 1 && (fp = fopen(name = argv[optind], "rb")) == NULL)
-        fatal(1, "%s: %s", name, strerror(errno));
+    fp = open_input(argc - optind == 1 ? argv[optind] : NULL, &name);
     if (dump_dir != NULL && mkdir(dump_dir, 0777) != 0 && errno != EEXIST)
         fatal(2, "%s: %s", dump_dir, strerror(errno));
     while ((rc = pgmio_read_alloc(&pix, max_pixels, &w, &h, fp, err)) == 1) {

@@ -132,6 +132,25 @@ parse_real(const char *s, double lo, double hi, const char *what)
     return v;
 }
 
+FILE *
+open_input(const char *path, const char **name)
+{
+    FILE *fp = path != NULL ? fopen(path, "rb") : stdin;
+
+    if (fp == NULL)
+        fatal(1, "%s: %s", path, strerror(errno));
+    if (name != NULL)
+        *name = path != NULL ? path : "stdin";
+    return fp;
+}
+
+void
+close_input(FILE *fp)
+{
+    if (fp != stdin)
+        fclose(fp);
+}
+
 void
 finish_stdout(void)
 {

@@ -1,7 +1,7 @@
 /* util - the small helpers every program shares: the program name,
- * checked allocation, strict number parsing for argv, and the fatal-error
- * and stdout-closing calls that turn failures into the exit statuses of
- * STYLE.md (1 bad input or usage, 2 internal). */
+ * checked allocation, strict number parsing for argv, opening FILE or
+ * stdin, and the fatal-error and stdout-closing calls that turn failures
+ * into the exit statuses of STYLE.md (1 bad input or usage, 2 internal). */
 #ifndef UTIL_H
 #define UTIL_H
 
@@ -37,6 +37,16 @@ double parse_real(const char *s, double lo, double hi, const char *what);
 /* The same checks without exiting, for text input: 0, or -1 if s is not
  * entirely a decimal integer in [lo, hi]. */
 int parse_long(long *out, const char *s, long lo, long hi);
+
+/* The input of a program that reads FILE or standard input: opens path
+ * for reading, or gives stdin when path is NULL, and sets *name (when
+ * name is not NULL) to path or "stdin" for messages. A file that cannot
+ * be opened is bad input: exit 1 with "prog: path: reason". */
+FILE *open_input(const char *path, const char **name);
+
+/* Closes what open_input() opened; stdin stays open. The caller has
+ * already checked every read, so a close error is of no interest. */
+void close_input(FILE *fp);
 
 /* Flush and close stdout; a write error exits 2. Call before returning 0
  * from main in every program that writes to stdout. */

@@ -7,7 +7,6 @@
 #include "core/mnist.h"
 #include "core/util.h"
 #include "img/pgmio.h"
-#include "nn/net.h"
 
 int
 dataset_read_images(struct dataset *d, FILE *fp, char *err)

@@ -79,13 +79,13 @@ feedback_parse_confidence(char *out, const char *s, char *err)
     /* Digits and one '.' only: strtod alone would take " 1", "1e0",
      * "nan" and "0x1". */
     if (n == 0 || n > 12 || strspn(s, "0123456789.") != n) {
-        say(err, "--confidence: must be a number from 0 to 1");
+        say(err, "confidence: must be a number from 0 to 1");
         return -1;
     }
     errno = 0;
     v = strtod(s, &end);
     if (errno != 0 || *end != '\0' || !(v >= 0.0 && v <= 1.0)) {
-        say(err, "--confidence: must be a number from 0 to 1");
+        say(err, "confidence: must be a number from 0 to 1");
         return -1;
     }
     snprintf(out, 16, "%.6f", v);
@@ -98,23 +98,23 @@ feedback_check_source(const char *s, char *err)
     size_t n = strnlen(s, FEEDBACK_SOURCE_MAX + 1);
 
     if (n == 0 || n > FEEDBACK_SOURCE_MAX) {
-        say(err, "--source: must be 1 to %d characters",
+        say(err, "source: must be 1 to %d characters",
                  FEEDBACK_SOURCE_MAX);
         return -1;
     }
     if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) {
-        say(err, "--source: must start with a letter");
+        say(err, "source: must start with a letter");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c > 0x7e) {
-            say(err, "--source: character %zu is a control "
+            say(err, "source: character %zu is a control "
                      "or non-ASCII byte", i + 1);
             return -1;
         }
         if (strchr(";$`|&<>(){}[]\\!*?~=%", c) != NULL) {
-            say(err, "--source: character %zu ('%c') is not "
+            say(err, "source: character %zu ('%c') is not "
                      "allowed", i + 1, c);
             return -1;
         }
@@ -129,7 +129,7 @@ feedback_check_model(const char *s, char *err)
 
     if (n == 0 || n > FEEDBACK_MODEL_MAX ||
         strspn(s, "0123456789abcdefABCDEF") != n) {
-        say(err, "--model: must be 1 to %d hex digits",
+        say(err, "model id: must be 1 to %d hex digits",
                  FEEDBACK_MODEL_MAX);
         return -1;
     }

@@ -21,8 +21,8 @@
 #include "core/mnist.h"
 
 #define FEEDBACK_ID_LEN 16      /* hex digits of the 64-bit content hash */
-#define FEEDBACK_SOURCE_MAX 100 /* longest --source */
-#define FEEDBACK_MODEL_MAX 64   /* longest --model (hex id or checksum) */
+#define FEEDBACK_SOURCE_MAX 100 /* longest source */
+#define FEEDBACK_MODEL_MAX 64   /* longest model id (hex, or a checksum) */
 #define FEEDBACK_TIME_LEN 20    /* 2026-11-27T13:20:00Z */
 
 /* The header row of meta.csv, without its newline. */
@@ -41,9 +41,11 @@ struct feedback_record {
 };
 
 /* Checks of user-supplied values. Each returns 0, or -1 with a reason in
- * err (ERRLEN bytes) that never echoes the value itself, since it may be
- * long or hold control characters. */
-/* A digit 0-9, exactly one character. */
+ * err (ERRLEN bytes) that starts with the field it is about ("source: ")
+ * and never echoes the value itself, since it may be long or hold
+ * control characters. The caller knows where the value came from (an
+ * option, a query) and may say so. */
+/* A digit 0-9, exactly one character; what names the field in err. */
 int feedback_parse_digit(int *out, const char *s, const char *what,
                          char *err);
 /* A number in [0, 1]; written back as "%.6f" into out (16 bytes). */

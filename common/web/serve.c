@@ -246,8 +246,17 @@ serve_fastcgi(struct web_app *app, int lfd, int n_workers)
     int sig, replaced = 0, rc = 0;
 
     fcntl(lfd, F_SETFD, FD_CLOEXEC);
-    if (n_workers == 0)
+    if (n_workers == 0) {
+        /* The server that started us stops us (SIGTERM): a Ctrl-C to
+         * its process group is the server's to handle, and a worker it
+         * took would be started again in the middle of its shutdown.
+         * Signals blocked by the server outlive exec: unblock them. */
+        sigemptyset(&stop);
+        sigprocmask(SIG_SETMASK, &stop, NULL);
+        signal(SIGINT, SIG_IGN), signal(SIGHUP, SIG_IGN);
+        signal(SIGTERM, SIG_DFL);
         work(app, lfd);
+    }
     n_workers = n_workers > MAX_WORKERS ? MAX_WORKERS : n_workers;
     signal(SIGCHLD, on_child);
     sigemptyset(&stop);

@@ -15,13 +15,15 @@ printf 'conv 4 3 pad 1\nrelu\nmaxpool 2\ndense 16\ndropout 0.3\ndense 10\n' > "$
 
 run cnn-train --help
 ok "$rc" "--help exits 0"
-grep -q -- '--checkpoint-path FILE' "$T/out"; ok $? "--help lists the options"
+grep -q -- '--output FILE' "$T/out" && grep -q -- '--checkpoint-path FILE' "$T/out"
+ok $? "--help lists the options, --output and its alias --checkpoint-path"
+run cnn-train -h; fails_with 1 'usage' "-h is refused: long options only"
 
 # Learning: 3 epochs on 3000 images must reach 88% on 1000 others.
 run cnn-train --images "$T/tr.pgm" --labels "$T/tr.labels" --arch "$T/tiny.arch" \
     --epochs 3 --batch-size 32 --lr 0.02 --threads 2 \
     --val-images "$T/va.pgm" --val-labels "$T/va.labels" \
-    --checkpoint-path "$T/tiny.model"
+    --output "$T/tiny.model"
 ok "$rc" "3000-image training run"
 is "$(grep -c '^epoch [123] loss [0-9.]* train_acc [0-9.]* val_acc [0-9.]* images_per_s [0-9]* gflops [0-9.]* seconds [0-9.]* model [0-9a-f]\{12\}$' "$T/out")" 3 \
     "one metric line per epoch on stdout"
@@ -38,23 +40,27 @@ is "$(head -c 100000 "$T/tiny.model" | tail -c 26 | cut -c10-21)" "$id" "the mod
 # Determinism, with augmentation and dropout in play.
 for i in 1 2; do
     cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
-        --epochs 2 --augment --seed 7 --threads 2 --checkpoint-path "$T/d$i.model" \
+        --epochs 2 --augment --seed 7 --threads 2 --output "$T/d$i.model" \
         > /dev/null 2>&1
 done
 cmp -s "$T/d1.model" "$T/d2.model"; ok $? "same seed: identical model bytes"
 cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
-    --epochs 2 --augment --seed 7 --threads 1 --checkpoint-path "$T/d4.model" > /dev/null 2>&1
+    --epochs 2 --augment --seed 7 --threads 1 --output "$T/d4.model" > /dev/null 2>&1
 cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
-    --epochs 2 --augment --seed 7 --threads 3 --checkpoint-path "$T/d5.model" > /dev/null 2>&1
+    --epochs 2 --augment --seed 7 --threads 3 --output "$T/d5.model" > /dev/null 2>&1
 cmp -s "$T/d1.model" "$T/d4.model" && cmp -s "$T/d1.model" "$T/d5.model"
 ok $? "1, 2 or 3 threads: identical model bytes"
 cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
-    --epochs 2 --augment --seed 8 --threads 2 --checkpoint-path "$T/d3.model" > /dev/null 2>&1
+    --epochs 2 --augment --seed 8 --threads 2 --output "$T/d3.model" > /dev/null 2>&1
 cmp -s "$T/d1.model" "$T/d3.model"; ok $(( ! $? )) "another seed: another model"
+cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/drop.arch" \
+    --epochs 2 --augment --seed 7 --threads 2 --checkpoint-path "$T/d6.model" > /dev/null 2>&1
+cmp -s "$T/d1.model" "$T/d6.model"
+ok $? "--checkpoint-path FILE (the Python original's name) is --output FILE"
 
 # Interrupted mid-run: the checkpoint is the last complete epoch.
 cnn-train --images "$T/tr.pgm" --labels "$T/tr.labels" --arch "$T/drop.arch" \
-    --epochs 200 --threads 1 --checkpoint-path "$T/int.model" > "$T/int.out" 2> /dev/null &
+    --epochs 200 --threads 1 --output "$T/int.model" > "$T/int.out" 2> /dev/null &
 pid=$!
 i=0
 while [ "$i" -lt 300 ] && ! grep -q '^epoch 2 ' "$T/int.out"; do
@@ -76,7 +82,7 @@ bad=0 tried=0
 for d in $(awk 'BEGIN { srand(7); for (i = 0; i < 20; i++) printf "%.3f\n", 0.05 + 0.3 * rand() }'); do
     rm -f "$T/k.model"
     cnn-train --images "$T/k.pgm" --labels "$T/k.labels" --arch "$T/drop.arch" \
-        --epochs 10000 --threads 1 --checkpoint-path "$T/k.model" > "$T/k.out" 2> /dev/null &
+        --epochs 10000 --threads 1 --output "$T/k.model" > "$T/k.out" 2> /dev/null &
     pid=$!
     sleep "$d"
     kill -TERM "$pid"; wait "$pid" 2> /dev/null
@@ -91,7 +97,7 @@ is "$bad:$([ "$tried" -ge 10 ] && echo enough)" "0:enough" \
 # Fine-tuning keeps the architecture and the accuracy.
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --init "$T/tiny.model" \
     --epochs 1 --lr 0.002 --val-images "$T/va.pgm" --val-labels "$T/va.labels" \
-    --checkpoint-path "$T/ft.model"
+    --output "$T/ft.model"
 v2=$(awk '/^epoch 1/ { print $8 }' "$T/out")
 awk -v a="$v2" -v b="$val" 'BEGIN { exit !(a >= b - 0.03) }'
 ok $? "--init fine-tunes from a model ($val -> $v2)"
@@ -99,7 +105,7 @@ is "$(sed -n 2,5p "$T/ft.model")" "$(sed -n 2,5p "$T/tiny.model")" "--init keeps
 
 # Bad input.
 train_bad() { run cnn-train --images "$T/s.pgm" --arch "$T/tiny.arch" --epochs 1 \
-       --checkpoint-path "$T/x.model" "$@"; }
+       --output "$T/x.model" "$@"; }
 head -n 499 "$T/s.labels" > "$T/bad"
 train_bad --labels "$T/bad"; fails_with 1 '499 labels for 500 images' "too few labels"
 { cat "$T/s.labels"; echo 1; } > "$T/bad"
@@ -107,7 +113,7 @@ train_bad --labels "$T/bad"; fails_with 1 'more labels than the 500 images' "too
 sed '3s/.*/12/' "$T/s.labels" > "$T/bad"
 train_bad --labels "$T/bad"; fails_with 1 'line 3: .12. is not a label' "bad label line: names line 3"
 { head -c 797 "$T/s.pgm"; printf 'P5\n28 27\n255\n'; head -c 756 /dev/zero; } > "$T/bad"
-run cnn-train --images "$T/bad" --labels "$T/s.labels" --checkpoint-path "$T/x.model"
+run cnn-train --images "$T/bad" --labels "$T/s.labels" --output "$T/x.model"
 fails_with 1 'image 2: 28x27, expected 28x28' "wrong image size: names image 2"
 printf 'conv 8 5\nrelu\nfoo\ndense 10\n' > "$T/bad"
 train_bad --labels "$T/s.labels" --arch "$T/bad"; fails_with 1 "line 3: unknown layer 'foo'" "bad arch: names the line"
@@ -117,9 +123,9 @@ train_bad --labels "$T/s.labels" --epochs 0; fails_with 1 'out of range' "--epoc
 train_bad --labels "$T/s.labels" --lr 0.1x; fails_with 1 'not a number' "--lr 0.1x"
 train_bad --labels "$T/s.labels" --val-images "$T/va.pgm"; fails_with 1 'go together' "--val-images alone"
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/tiny.arch" \
-    --epochs 3 --lr 10 --momentum 0.999 --batch-size 8 --checkpoint-path "$T/x.model"
+    --epochs 3 --lr 10 --momentum 0.999 --batch-size 8 --output "$T/x.model"
 fails_with 2 'loss is not finite (try a lower --lr)' "diverging run stops with exit 2"
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/tiny.arch" \
-    --epochs 1 --checkpoint-path "$T/no/such/dir/x.model"
+    --epochs 1 --output "$T/no/such/dir/x.model"
 fails_with 2 'saving the checkpoint' "unwritable checkpoint path: exit 2"
 done_testing

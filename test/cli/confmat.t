@@ -42,8 +42,8 @@ grep -q '^accuracy 0.7500' "$T/out2"; ok $? "two-field lines accepted"
 # Heatmap: 641x641 (40 px margin, 10 cells of 60, 1 px edge); the
 # largest count is the darkest cell, an empty cell is white.
 { cat "$T/in"; printf '1 1\n1 1\n'; } | cut -d ' ' -f 1,2 > "$T/in4"
-run confmat --image "$T/cm.ppm" < "$T/in4"
-ok "$rc" "--image writes a heatmap"
+run confmat --heatmap "$T/cm.ppm" < "$T/in4"
+ok "$rc" "--heatmap writes a heatmap"
 is "$(head -c 15 "$T/cm.ppm" | tr '\n' ' ')" "P6 641 641 255 " "heatmap is a 641x641 PPM"
 px() { od -An -tu1 -j $((15 + ($2 * 641 + $1) * 3)) -N3 "$T/cm.ppm" | tr -s ' ' | sed 's/^ //'; }
 is "$(px 103 103)" "8 48 107" "cell (1,1), count 4, the largest: darkest blue"
@@ -53,6 +53,9 @@ four=$(px 103 103)
 sum() { echo "$1" | awk '{ print $1 + $2 + $3 }'; }
 [ "$(sum "$one")" -gt "$(sum "$four")" ] && [ "$(sum "$one")" -lt 765 ]
 ok $? "count 1 is lighter than count 4 and darker than 0 ($one)"
+run confmat --image "$T/old.ppm" < "$T/in4"
+fails_with 1 'is --heatmap FILE' "--image (the old name) refused: exit 1"
+[ ! -e "$T/old.ppm" ] && [ ! -s "$T/out" ]; ok $? "... and writes nothing"
 
 # --mistakes: exactly the misclassified images, byte for byte.
 i=0
@@ -89,5 +92,7 @@ bad '' 'expected LABEL PRED.*got 0 fields' "empty line"
 bad "1 1 $(printf '%5000s' x)" 'longer than 4096 bytes' "5000-byte line"
 run confmat < /dev/null; fails_with 1 'no input lines' "empty input"
 run confmat --help; ok "$rc" "--help exits 0"
-grep -q -- '--mistakes DIR' "$T/out"; ok $? "--help lists the options"
+grep -q -- '--mistakes DIR' "$T/out" && grep -q -- '--heatmap FILE' "$T/out"
+ok $? "--help lists the options"
+run confmat -h < "$T/in"; fails_with 1 'usage' "-h is refused: long options only"
 done_testing

@@ -21,10 +21,13 @@ rows() { tail -n +2 "$S/meta.csv" | wc -l | tr -d ' '; }
 run feedback-log --help
 ok "$rc" "--help exits 0"
 grep -q -- '--store DIR' "$T/out"; ok $? "--help lists --store"
+grep -q -- '--model-id ID' "$T/out" && grep -q -- '--labels-out FILE' "$T/out"
+ok $? "--help lists --model-id and --labels-out"
+run feedback-log -h; fails_with 1 'usage' "-h is refused: long options only"
 
 # ---- recording ----
 run feedback-log --store "$S" --label 7 --predicted 7 --confidence 0.99 \
-    --source 'web, "canvas"' --model 0123abcd "$T/a.pgm"
+    --source 'web, "canvas"' --model-id 0123abcd "$T/a.pgm"
 ok "$rc" "a record is stored"
 id=$(cat "$T/out")
 echo "$id" | grep -qx '[0-9a-f]\{16\}'; ok $? "it prints a 16-hex-digit id"
@@ -61,14 +64,14 @@ for v in 10 -1 '7;rm -rf /' '$(reboot)' '`id`' "=cmd|' /C calc'!A0" \
         set -- --label 3
         [ "$opt" = --label ] && set --
         run feedback-log --store "$S" "$@" "$opt" "$v" "$T/b.pgm"
-        if [ "$rc" -ne 1 ] || ! grep -q -- "^feedback-log: $opt: " "$T/err"
+        if [ "$rc" -ne 1 ] || ! grep -q -- "^feedback-log: ${opt#--}: " "$T/err"
         then
             n_bad=$((n_bad + 1))
             diag "$opt accepted or wrong message: exit $rc, $(head -c 100 "$T/err")"
         fi
     done
 done
-is "$n_bad" 0 "27 hostile label/predicted/source values: each exit 1, naming the option"
+is "$n_bad" 0 "27 hostile label/predicted/source values: each exit 1, naming the field"
 is "$(state)" "$before" "... and nothing written"
 grep -q "$long" "$T/err"; ok $(( ! $? )) "a 10,000-character value is not echoed back"
 
@@ -78,8 +81,10 @@ run feedback-log --store "$S" --label 3 --confidence 1.5 "$T/b.pgm"
 fails_with 1 'confidence: must be a number from 0 to 1' "confidence 1.5 refused"
 run feedback-log --store "$S" --label 3 --confidence nan "$T/b.pgm"
 fails_with 1 'confidence' "confidence nan refused"
-run feedback-log --store "$S" --label 3 --model 'x/../y' "$T/b.pgm"
-fails_with 1 'model: must be' "a model id that is not hex refused"
+run feedback-log --store "$S" --label 3 --model-id 'x/../y' "$T/b.pgm"
+fails_with 1 'model id: must be' "a model id that is not hex refused"
+run feedback-log --store "$S" --label 3 --model 0123abcd "$T/b.pgm"
+fails_with 1 'is --model-id' "--model (a model file elsewhere) refused: exit 1"
 run feedback-log --store "$S" --label 3 "$T/two.pgm"
 fails_with 1 'more than one image' "two images refused"
 printf 'P5\n32 32\n255\n' > "$T/big.pgm"
@@ -92,16 +97,18 @@ fails_with 1 '^feedback-log: stdin: ' "truncated image refused"
 printf 'hello' > "$T/hello"
 run feedback-log --store "$S" --label 3 < "$T/hello"
 fails_with 1 'stdin' "not an image refused"
+run feedback-log --store "$S" --label 3 "$T/nonexistent"
+fails_with 1 'nonexistent: No such file' "a missing FILE: exit 1, says why"
 is "$(state)" "$before" "bad images wrote nothing"
 
 # ---- reading back ----
-feedback-log --store "$S" --export --labels "$T/l" > "$T/x.pgm"
+feedback-log --store "$S" --export --labels-out "$T/l" > "$T/x.pgm"
 is "$(tr '\n' ' ' < "$T/l")" "7 1 2 " "export: labels in record order"
 cat "$T/a.pgm" "$T/a.pgm" "$T/b.pgm" | cmp -s - "$T/x.pgm"
 ok $? "export: the images in record order, byte for byte"
-feedback-log --store "$S" --export --labels "$T/l" --after "$id" > /dev/null
+feedback-log --store "$S" --export --labels-out "$T/l" --after "$id" > /dev/null
 is "$(tr '\n' ' ' < "$T/l")" "1 2 " "--after ID: only the records after it"
-feedback-log --store "$S" --export --labels "$T/l" --first 1 --count 1 > "$T/x.pgm"
+feedback-log --store "$S" --export --labels-out "$T/l" --first 1 --count 1 > "$T/x.pgm"
 is "$(cat "$T/l")" 1 "--first 1 --count 1: the second record"
 feedback-log --store "$S" --list --since 2999-01-01T00:00:00Z > "$T/l"
 is "$(wc -l < "$T/l" | tr -d ' ')" 0 "--since the future: none"
@@ -114,8 +121,12 @@ grep -q '^records 3 predicted 1 agreed 1 agreement 1.0000$' "$T/st"; ok $? "stat
 grep -q '^label 7 records 1 predicted 1 agreed 1$' "$T/st"; ok $? "stats: per label"
 run feedback-log --store "$T/none" --stats
 grep -q '^records 0 ' "$T/out"; ok $? "an empty store has no records"
-run feedback-log --export --labels "$T/l" --label 3 --store "$S"
+run feedback-log --export --labels-out "$T/l" --label 3 --store "$S"
 fails_with 1 'for recording' "--label with --export refused"
+run feedback-log --store "$S" --export --labels "$T/old.labels"
+fails_with 1 'labels-out FILE' "--export --labels (the old name) refused: exit 1"
+[ ! -e "$T/old.labels" ] && [ ! -s "$T/out" ]
+ok $? "... and writes neither labels nor images"
 
 cp -R "$S" "$T/bad"
 printf 'zz,2026-01-01T00:00:00Z,1,,,,,images/zz.pgm\n' >> "$T/bad/meta.csv"
@@ -144,7 +155,7 @@ is "$(tail -n +2 "$C/meta.csv" | wc -l | tr -d ' ')" 2000 "8 writers x 250: exac
 feedback-log --store "$C" --list > "$T/cl" 2> "$T/ce"
 ok $? "... meta.csv parses with libcsv"
 is "$(cut -f 1 "$T/cl" | sort -u | wc -l | tr -d ' ')" 2000 "... 2,000 distinct ids"
-feedback-log --store "$C" --export --labels "$T/cl2" 2> "$T/ce" | cnn-infer \
+feedback-log --store "$C" --export --labels-out "$T/cl2" 2> "$T/ce" | cnn-infer \
     --model "$top/models/mnist.model" | wc -l > "$T/cn"
 is "$(tr -d ' ' < "$T/cn")" 2000 "... every row's image present and a valid 28x28 PGM"
 is "$(cat "$T/ce")" "" "... none skipped"
@@ -211,7 +222,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir "$T/tmpfs" &&
     grep -q 'No space left' "$T/err"; ok $? "a full tmpfs: the write fails with ENOSPC"
     is "$(feedback-log --store "$T/tmpfs/s" --list | wc -l | tr -d ' ')" "$n" \
        "... the $n records written before are all there"
-    feedback-log --store "$T/tmpfs/s" --export --labels "$T/l" 2> "$T/ce" |
+    feedback-log --store "$T/tmpfs/s" --export --labels-out "$T/l" 2> "$T/ce" |
         wc -c > "$T/cn"
     is "$(cat "$T/ce")" "" "... each with its image"
     umount "$T/tmpfs"

@@ -11,6 +11,9 @@ printf '\000\000\010\001\000\000\000\003\007\000\011' > "$T/lab.idx"
 run idx2pgm --help
 ok $(( rc != 0 )) "--help exits 0"
 grep -q -- '--first N' "$T/out"; ok $? "--help lists the options on stdout"
+run idx2pgm -h; fails_with 1 'usage' "-h is refused: long options only"
+run idx2pgm -f 1 -n 1 "$T/lab.idx"
+fails_with 1 'usage' "the hidden -f and -n are gone (--first, --count)"
 
 run idx2pgm "$T/img.idx"
 printf 'P5\n3 2\n255\n\001\002\003\004\005\006P5\n3 2\n255\n\007\010\011\012\013\014' > "$T/want"

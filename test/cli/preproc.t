@@ -25,6 +25,7 @@ geometry() {
 
 run preproc --help; ok "$rc" "--help exits 0"
 grep -q -- '--polarity' "$T/out"; ok $? "--help lists the options"
+run preproc -h; fails_with 1 'usage' "-h is refused: long options only"
 
 for spec in "rect 300 200 20 30 120 dark" "rect 500 400 300 250 60 light" \
             "ring 256 256 10 10 200 dark" "ring 120 300 30 150 80 light" \

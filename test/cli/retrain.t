@@ -40,7 +40,7 @@ done > "$T/fails"
 is "$(feedback-log --store "$S" --stats | awk 'NR == 1 { print $2 }')" 300 \
    "300 verdicts stored"
 
-run "$top/scripts/retrain" -m "$M" -s "$S" -n 301
+run "$top/scripts/retrain" --model "$M" --store "$S" --min-new 301
 ok "$rc" "fewer new records than -n: exit 0"
 is "$(cat "$T/out" "$T/err")" "" "... silently"
 [ ! -e "$S/retrain.log" ]; ok $? "... and nothing logged"
@@ -54,7 +54,7 @@ is "$(cat "$T/out" "$T/err")" "" "... silently"
     done
 ) &
 loop=$!
-run "$top/scripts/retrain" -m "$M" -s "$S" -n 50
+run "$top/scripts/retrain" --model "$M" --store "$S" --min-new 50
 # The swap is retrain's last step: let the loop run on the new model
 # (for at most 10 s) before stopping it.
 new_id=$(cnn-infer --json --model "$M" < "$T/one_0.pgm" | sed 's/.*"model":"\([0-9a-f]*\)".*/\1/')
@@ -85,7 +85,7 @@ is "$(wc -l < "$S/retrain.log" | tr -d ' ')" 1 "one metric line logged"
 grep -q '^time .* records 300 train 240 holdout 60 .* seconds [0-9]*$' "$S/retrain.log"
 ok $? "... with the counts: the newest 20% held back"
 
-run "$top/scripts/retrain" -m "$M" -s "$S" -n 1
+run "$top/scripts/retrain" --model "$M" --store "$S" --min-new 1
 is "$rc:$(cat "$T/out")" "0:" "run again with nothing new: does nothing"
 
 # Another retrain holds the lock: exit 0 at once, nothing done.
@@ -93,7 +93,7 @@ feedback-log --store "$S" --label 3 < "$T/one_1.pgm" > /dev/null
 flock "$S/.retrain.lock" sh -c ': > "$1/held"; while [ ! -e "$1/release" ]; do sleep 0.1; done' sh "$T" &
 i=0
 while [ "$i" -lt 100 ] && [ ! -e "$T/held" ]; do sleep 0.1; i=$((i + 1)); done
-run "$top/scripts/retrain" -m "$M" -s "$S" -n 1
+run "$top/scripts/retrain" --model "$M" --store "$S" --min-new 1
 is "$rc:$(cat "$T/out")" "0:" "while another retrain runs: exit 0, nothing done"
 : > "$T/release"
 wait
@@ -111,7 +111,7 @@ while read -r l; do
     i=$((i + 1))
 done
 cp "$M" "$T/promoted.model"
-run "$top/scripts/retrain" -m "$M" -s "$W" -n 50 -M 10000
+run "$top/scripts/retrain" --model "$M" --store "$W" --min-new 50 --mnist-images 10000
 ok "$rc" "retrain on wrong labels ran"
 diag "$(cat "$T/out")"
 grep -q ' decision keep reason mnist_drop_over_0.1_points ' "$T/out"
@@ -119,7 +119,7 @@ ok $? "the gate refuses it, saying why"
 cmp -s "$M" "$T/promoted.model"; ok $? "... and the model is unchanged"
 is "$(ls "$T/models/archive" | wc -l | tr -d ' ')" 1 "... and nothing archived"
 
-run "$top/scripts/retrain" -n x
+run "$top/scripts/retrain" --min-new x
 fails_with 1 'usage' "a bad option value: usage, exit 1"
 
 done_testing
