@@ -15,6 +15,7 @@
 
 #include <netpbm/pam.h>
 
+#include "core/json.h"
 #include "core/mnist.h"
 #include "core/util.h"
 #include "img/pgmio.h"
@@ -222,10 +223,10 @@ record(struct opts *o)
     if (rc == 1 && !o->json)        /* the JSON says so itself */
         fprintf(stderr, "%s: this image with label %d is already stored "
                 "as %s\n", progname(), o->rec.label, o->rec.id);
-    if (o->json)
-        printf("{\"id\":\"%s\",\"duplicate\":%s}\n", o->rec.id,
-               rc == 1 ? "true" : "false");
-    else
+    if (o->json) {
+        json_put_stored(stdout, o->rec.id, rc == 1);
+        putchar('\n');
+    } else
         printf("%s\n", o->rec.id);
 }
 

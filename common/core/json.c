@@ -54,3 +54,10 @@ json_put_prediction(FILE *fp, int best, const float *prob,
     }
     fprintf(fp, ",\"model\":\"%s\"}", model_id);
 }
+
+void
+json_put_stored(FILE *fp, const char *id, int duplicate)
+{
+    fprintf(fp, "{\"id\":\"%s\",\"duplicate\":%s}", id,
+            duplicate ? "true" : "false");
+}

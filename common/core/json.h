@@ -22,4 +22,8 @@ void json_put_base64(FILE *fp, const uint8_t *p, size_t n);
 void json_put_prediction(FILE *fp, int best, const float *prob,
                          const uint8_t *input, const char *model_id);
 
+/* A stored feedback record, as feedback-log --json and the web API
+ * answer: {"id":"ID","duplicate":false}, without a newline. */
+void json_put_stored(FILE *fp, const char *id, int duplicate);
+
 #endif

@@ -259,9 +259,9 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
         return;
     }
     http_head(out, 200, app->cfg.origin);
-    fprintf(out, "Content-Type: application/json\r\n\r\n"
-            "{\"id\":\"%s\",\"duplicate\":%s}\n", rec.id,
-            rc == 1 ? "true" : "false");
+    fputs("Content-Type: application/json\r\n\r\n", out);
+    json_put_stored(out, rec.id, rc == 1);
+    fputc('\n', out);
 }
 
 static void
