@@ -1,10 +1,12 @@
 /* conv - see conv.h. */
 #include "nn/conv.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "core/simd.h"
+#include "nn/dense.h"
 #include "nn/gemm.h"
 #include "nn/winograd.h"
 
@@ -162,15 +164,17 @@ direct_forward(float *y, const float *x, const float *wt, const float *bp,
             }
 }
 
-/* dw += dy^T col over rows (col and dy from row 0 of the chunk). */
+/* dw = dy^T col over rows (col and dy from row 0 of the chunk), or with
+ * add, dw += that. */
 static void
 direct_weight_grad(float *dw, const float *dy, const float *col,
-                   int rows, int D, int F)
+                   int rows, int D, int F, int add)
 {
     int kstep = gemm_kstep(rows);
 
     for (int r0 = 0; r0 < rows; r0 += kstep) {
         int r1 = rows - r0 < kstep ? rows : r0 + kstep;
+        int adding = add || r0 > 0;         /* else this slice writes dw */
 
         for (int d = 0; d < D; d++) {
             int f0 = 0;
@@ -191,15 +195,18 @@ direct_weight_grad(float *dw, const float *dy, const float *col,
                 }
                 for (int j = 0; j < 4; j++)
                     lanes_store(sum + j * LANES, acc[j]);
-                for (int l = 0; l < FB; l++)
-                    dw[(size_t)(f0 + l) * D + d] += sum[l];
+                for (int l = 0; l < FB; l++) {
+                    float *o = dw + (size_t)(f0 + l) * D + d;
+
+                    *o = adding ? *o + sum[l] : sum[l];
+                }
             }
             for (; f0 < F; f0++) {                  /* the last few */
-                float acc = 0.0f;
+                float acc = 0.0f, *o = dw + (size_t)f0 * D + d;
 
                 for (int r = r0; r < r1; r++)
                     acc += dy[(size_t)r * F + f0] * col[(size_t)r * D + d];
-                dw[(size_t)f0 * D + d] += acc;
+                *o = adding ? *o + acc : acc;
             }
         }
     }
@@ -270,30 +277,26 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
-    memset(dw, 0, (size_t)F * D * sizeof *dw);  /* small: then add */
-    memset(db, 0, (size_t)F * sizeof *db);
+    assert(N > 0);
+    dense_bias_backward(db, dy, R, F);          /* y[r][f] had + b[f] */
     if (wino_applies(s)) {
-        for (size_t r = 0; r < R; r++)      /* y[r][f] had + b[f] */
-            for (int f = 0; f < F; f++)
-                db[f] += dy[r * F + f];
         wino_backward(dx, dw, col, dcol, ws, dy, x, w, N, s);
         return;
     }
+    if (dx != NULL)         /* col2im adds: the windows overlap */
+        memset(dx, 0, (size_t)N * s->H * s->W * s->C * sizeof *dx);
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
         size_t r1 = R - r0 < chunk ? R : r0 + chunk;
         const float *dyc = dy + r0 * F;         /* (r1 - r0, F) */
-        int rows = (int)(r1 - r0);
+        int rows = (int)(r1 - r0), add = r0 > 0;
 
-        /* y[r][f] had + b[f] and + w[f] . col[r] */
-        for (int r = 0; r < rows; r++)
-            for (int f = 0; f < F; f++)
-                db[f] += dyc[(size_t)r * F + f];
+        /* y[r][f] had + w[f] . col[r]: dw [+]= dy^T col */
         im2col_rows(col, x, r0, r1, s);
         if (dx == NULL && direct_applies(s)) {
-            direct_weight_grad(dw, dyc, col, rows, D, F);
+            direct_weight_grad(dw, dyc, col, rows, D, F, add);
             continue;
         }
-        gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, 1, ws); /* dy^T col */
+        gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, add, ws);
         if (dx == NULL)
             continue;
         gemm(dcol, D, dyc, F, 0, w, D, 0, rows, D, F, 0, ws); /* = dy w */

@@ -101,7 +101,7 @@ transform_weights(float *U, const float *w, const struct conv_shape *s)
         }
 }
 
-/* dw += G^T dU G for every filter and channel. */
+/* dw = G^T dU G for every filter and channel. */
 static void
 weight_gradient(float *dw, const float *dU, const struct conv_shape *s)
 {
@@ -123,9 +123,9 @@ weight_gradient(float *dw, const float *dU, const struct conv_shape *s)
                 r[2][j] = 0.5f * (u1 + u2) + u3;
             }
             for (int i = 0; i < 3; i++) {           /* columns: (.) G */
-                wf[(i * 3 + 0) * C] += r[i][0] + 0.5f * (r[i][1] + r[i][2]);
-                wf[(i * 3 + 1) * C] += 0.5f * (r[i][1] - r[i][2]);
-                wf[(i * 3 + 2) * C] += 0.5f * (r[i][1] + r[i][2]) + r[i][3];
+                wf[(i * 3 + 0) * C] = r[i][0] + 0.5f * (r[i][1] + r[i][2]);
+                wf[(i * 3 + 1) * C] = 0.5f * (r[i][1] - r[i][2]);
+                wf[(i * 3 + 2) * C] = 0.5f * (r[i][1] + r[i][2]) + r[i][3];
             }
         }
 }
@@ -368,8 +368,8 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
     float *dU = dbuf, *dV = dU + (size_t)16 * C * F;
 
     memset(zero, 0, (size_t)C * sizeof *zero);
-    memset(dU, 0, (size_t)16 * C * F * sizeof *dU);
-    if (dx != NULL) {
+    if (dx != NULL) {       /* tile patches overlap: dx is summed into */
+        memset(dx, 0, (size_t)N * s->H * s->W * C * sizeof *dx);
         transform_weights(U, w, s);
         for (int xi = 0; xi < 16; xi++)     /* U[xi]^T, F x C */
             gemm_pack_b(UP + xi * np, U + (size_t)xi * C * F, F, 1, F, C);
@@ -383,9 +383,9 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
             const float *Vx = V + (size_t)xi * tb * C;
             const float *dMx = dM + (size_t)xi * tb * F;
 
-            /* dU[xi] += V[xi]^T dM[xi] */
+            /* dU[xi] = V[xi]^T dM[xi] over the first group, += after */
             gemm(dU + (size_t)xi * C * F, F, Vx, C, 1, dMx, F, 0, C, F, nt,
-                 1, ws);
+                 t0 > 0, ws);
             if (dx != NULL)             /* dV[xi] = dM[xi] U[xi]^T */
                 gemm_prepacked_b(dV + (size_t)xi * tb * C, C, dMx, F, 0,
                                  UP + xi * np, nt, C, F, 0, ws);
