@@ -96,21 +96,27 @@ col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
 #define FB (4 * LANES)
 #define MAX_TAPS (15 * 15)              /* K is at most 15 (arch.c) */
 
-static size_t wt_floats(const struct conv_shape *s);
-
-static int
-direct_applies(const struct conv_shape *s)
-{
-    /* w^T is laid out in gemm's workspace */
-    return s->C == 1 && s->K * s->K <= MAX_TAPS &&
-           wt_floats(s) <= GEMM_WS_FLOATS;
-}
-
 /* Floats of w^T and the biases, padded to whole groups of FB filters. */
 static size_t
 wt_floats(const struct conv_shape *s)
 {
     return (size_t)(s->K * s->K + 1) * ((s->F + FB - 1) / FB * FB);
+}
+
+/* The three roads to the same convolution (see conv.h). The direct road
+ * has no input gradient: a backward that needs one takes gemm's. */
+enum conv_road { ROAD_WINOGRAD, ROAD_DIRECT, ROAD_GEMM };
+
+static enum conv_road
+conv_road(const struct conv_shape *s, int input_grad)
+{
+    if (wino_applies(s))
+        return ROAD_WINOGRAD;
+    /* w^T is laid out in gemm's workspace */
+    if (s->C == 1 && s->K * s->K <= MAX_TAPS &&
+        wt_floats(s) <= GEMM_WS_FLOATS && !input_grad)
+        return ROAD_DIRECT;
+    return ROAD_GEMM;
 }
 
 /* y = b + col w^T for all N images, the K*K inputs of each output
@@ -225,13 +231,30 @@ conv2d_col_floats(const struct conv_shape *s)
 {
     size_t n = (size_t)conv2d_chunk(s) * s->K * s->K * s->C;
 
-    if (wino_applies(s)) {
+    if (conv_road(s, 0) == ROAD_WINOGRAD) {
         if (wino_buf_floats(s) > n)
             n = wino_buf_floats(s);
         if (wino_dbuf_floats(s) > n)
             n = wino_dbuf_floats(s);
     }
     return n;
+}
+
+/* The direct road's forward: ws gets w^T, (D, Fp), then b, both
+ * zero-padded to Fp filters. */
+static void
+direct_conv(float *y, float *ws, const float *x, const float *w,
+            const float *b, int N, const struct conv_shape *s)
+{
+    int D = s->K * s->K * s->C, F = s->F, Fp = (F + FB - 1) / FB * FB;
+
+    memset(ws, 0, wt_floats(s) * sizeof *ws);
+    for (int f = 0; f < F; f++) {
+        for (int d = 0; d < D; d++)
+            ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
+        ws[(size_t)D * Fp + f] = b[f];
+    }
+    direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
 }
 
 void
@@ -242,21 +265,15 @@ conv2d_forward(float *y, float *col, float *ws, const float *x,
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
-    if (wino_applies(s)) {
+    switch (conv_road(s, 0)) {
+    case ROAD_WINOGRAD:
         wino_forward(y, col, ws, x, w, b, N, s);
         return;
-    }
-    if (direct_applies(s)) {            /* ws holds w^T, then b */
-        int Fp = (F + FB - 1) / FB * FB;
-
-        memset(ws, 0, wt_floats(s) * sizeof *ws);
-        for (int f = 0; f < F; f++) {
-            for (int d = 0; d < D; d++)
-                ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
-            ws[(size_t)D * Fp + f] = b[f];
-        }
-        direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
+    case ROAD_DIRECT:
+        direct_conv(y, ws, x, w, b, N, s);
         return;
+    case ROAD_GEMM:
+        break;
     }
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
         size_t r1 = R - r0 < chunk ? R : r0 + chunk;
@@ -276,10 +293,11 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
 {
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
+    enum conv_road road = conv_road(s, dx != NULL);
 
     assert(N > 0);
     dense_bias_backward(db, dy, R, F);          /* y[r][f] had + b[f] */
-    if (wino_applies(s)) {
+    if (road == ROAD_WINOGRAD) {
         wino_backward(dx, dw, col, dcol, ws, dy, x, w, N, s);
         return;
     }
@@ -292,7 +310,7 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
 
         /* y[r][f] had + w[f] . col[r]: dw [+]= dy^T col */
         im2col_rows(col, x, r0, r1, s);
-        if (dx == NULL && direct_applies(s)) {
+        if (road == ROAD_DIRECT) {
             direct_weight_grad(dw, dyc, col, rows, D, F, add);
             continue;
         }
