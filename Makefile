@@ -4,7 +4,7 @@ ARCHFLAGS ?= -march=native
 CFLAGS   ?= -O3 $(ARCHFLAGS)
 # -ffp-contract=fast lets the vector kernels use fused multiply-add;
 # it is not -ffast-math: IEEE semantics, NaN checks and determinism stay.
-DIGITS_CFLAGS = -std=c11 -Wall -Wextra -ffp-contract=fast -Icommon -MMD -MP
+DIGITS_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -ffp-contract=fast -Icommon -MMD -MP
 # Static by default: a CGI request starts two or three of our programs, and
 # on a small VM the dynamic loader costs more than the work (1.8 ms
 # against 0.7 ms per start measured here). `make LDFLAGS=` links

@@ -1,7 +1,8 @@
 /* act - element-wise layers over n floats: ReLU and (inverted) dropout.
  * Dropout keeps each value with probability 1 - rate and scales kept
  * values by 1 / (1 - rate), so inference is the identity and needs no
- * rescaling. The mask (0 or the scale) is what backward needs. */
+ * rescaling. The mask (0 or the scale) is what backward needs. Both
+ * backwards write all of dx, never add to it (no caller zeroes it). */
 #ifndef ACT_H
 #define ACT_H
 

@@ -1,10 +1,12 @@
 /* conv - see conv.h. */
 #include "nn/conv.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "core/simd.h"
+#include "nn/dense.h"
 #include "nn/gemm.h"
 #include "nn/winograd.h"
 
@@ -94,21 +96,27 @@ col2im_rows(float *dx, const float *dcol, size_t r0, size_t r1,
 #define FB (4 * LANES)
 #define MAX_TAPS (15 * 15)              /* K is at most 15 (arch.c) */
 
-static size_t wt_floats(const struct conv_shape *s);
-
-static int
-direct_applies(const struct conv_shape *s)
-{
-    /* w^T is laid out in gemm's workspace */
-    return s->C == 1 && s->K * s->K <= MAX_TAPS &&
-           wt_floats(s) <= GEMM_WS_FLOATS;
-}
-
 /* Floats of w^T and the biases, padded to whole groups of FB filters. */
 static size_t
 wt_floats(const struct conv_shape *s)
 {
     return (size_t)(s->K * s->K + 1) * ((s->F + FB - 1) / FB * FB);
+}
+
+/* The three roads to the same convolution (see conv.h). The direct road
+ * has no input gradient: a backward that needs one takes gemm's. */
+enum conv_road { ROAD_WINOGRAD, ROAD_DIRECT, ROAD_GEMM };
+
+static enum conv_road
+conv_road(const struct conv_shape *s, int input_grad)
+{
+    if (wino_applies(s))
+        return ROAD_WINOGRAD;
+    /* w^T is laid out in gemm's workspace */
+    if (s->C == 1 && s->K * s->K <= MAX_TAPS &&
+        wt_floats(s) <= GEMM_WS_FLOATS && !input_grad)
+        return ROAD_DIRECT;
+    return ROAD_GEMM;
 }
 
 /* y = b + col w^T for all N images, the K*K inputs of each output
@@ -162,15 +170,17 @@ direct_forward(float *y, const float *x, const float *wt, const float *bp,
             }
 }
 
-/* dw += dy^T col over rows (col and dy from row 0 of the chunk). */
+/* dw = dy^T col over rows (col and dy from row 0 of the chunk), or with
+ * add, dw += that. */
 static void
 direct_weight_grad(float *dw, const float *dy, const float *col,
-                   int rows, int D, int F)
+                   int rows, int D, int F, int add)
 {
     int kstep = gemm_kstep(rows);
 
     for (int r0 = 0; r0 < rows; r0 += kstep) {
         int r1 = rows - r0 < kstep ? rows : r0 + kstep;
+        int adding = add || r0 > 0;         /* else this slice writes dw */
 
         for (int d = 0; d < D; d++) {
             int f0 = 0;
@@ -191,15 +201,18 @@ direct_weight_grad(float *dw, const float *dy, const float *col,
                 }
                 for (int j = 0; j < 4; j++)
                     lanes_store(sum + j * LANES, acc[j]);
-                for (int l = 0; l < FB; l++)
-                    dw[(size_t)(f0 + l) * D + d] += sum[l];
+                for (int l = 0; l < FB; l++) {
+                    float *o = dw + (size_t)(f0 + l) * D + d;
+
+                    *o = adding ? *o + sum[l] : sum[l];
+                }
             }
             for (; f0 < F; f0++) {                  /* the last few */
-                float acc = 0.0f;
+                float acc = 0.0f, *o = dw + (size_t)f0 * D + d;
 
                 for (int r = r0; r < r1; r++)
                     acc += dy[(size_t)r * F + f0] * col[(size_t)r * D + d];
-                dw[(size_t)f0 * D + d] += acc;
+                *o = adding ? *o + acc : acc;
             }
         }
     }
@@ -218,13 +231,30 @@ conv2d_col_floats(const struct conv_shape *s)
 {
     size_t n = (size_t)conv2d_chunk(s) * s->K * s->K * s->C;
 
-    if (wino_applies(s)) {
+    if (conv_road(s, 0) == ROAD_WINOGRAD) {
         if (wino_buf_floats(s) > n)
             n = wino_buf_floats(s);
         if (wino_dbuf_floats(s) > n)
             n = wino_dbuf_floats(s);
     }
     return n;
+}
+
+/* The direct road's forward: ws gets w^T, (D, Fp), then b, both
+ * zero-padded to Fp filters. */
+static void
+direct_conv(float *y, float *ws, const float *x, const float *w,
+            const float *b, int N, const struct conv_shape *s)
+{
+    int D = s->K * s->K * s->C, F = s->F, Fp = (F + FB - 1) / FB * FB;
+
+    memset(ws, 0, wt_floats(s) * sizeof *ws);
+    for (int f = 0; f < F; f++) {
+        for (int d = 0; d < D; d++)
+            ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
+        ws[(size_t)D * Fp + f] = b[f];
+    }
+    direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
 }
 
 void
@@ -235,21 +265,15 @@ conv2d_forward(float *y, float *col, float *ws, const float *x,
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
-    if (wino_applies(s)) {
+    switch (conv_road(s, 0)) {
+    case ROAD_WINOGRAD:
         wino_forward(y, col, ws, x, w, b, N, s);
         return;
-    }
-    if (direct_applies(s)) {            /* ws holds w^T, then b */
-        int Fp = (F + FB - 1) / FB * FB;
-
-        memset(ws, 0, wt_floats(s) * sizeof *ws);
-        for (int f = 0; f < F; f++) {
-            for (int d = 0; d < D; d++)
-                ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
-            ws[(size_t)D * Fp + f] = b[f];
-        }
-        direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
+    case ROAD_DIRECT:
+        direct_conv(y, ws, x, w, b, N, s);
         return;
+    case ROAD_GEMM:
+        break;
     }
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
         size_t r1 = R - r0 < chunk ? R : r0 + chunk;
@@ -269,31 +293,28 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
 {
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
+    enum conv_road road = conv_road(s, dx != NULL);
 
-    memset(dw, 0, (size_t)F * D * sizeof *dw);  /* small: then add */
-    memset(db, 0, (size_t)F * sizeof *db);
-    if (wino_applies(s)) {
-        for (size_t r = 0; r < R; r++)      /* y[r][f] had + b[f] */
-            for (int f = 0; f < F; f++)
-                db[f] += dy[r * F + f];
+    assert(N > 0);
+    dense_bias_backward(db, dy, R, F);          /* y[r][f] had + b[f] */
+    if (road == ROAD_WINOGRAD) {
         wino_backward(dx, dw, col, dcol, ws, dy, x, w, N, s);
         return;
     }
+    if (dx != NULL)         /* col2im adds: the windows overlap */
+        memset(dx, 0, (size_t)N * s->H * s->W * s->C * sizeof *dx);
     for (size_t r0 = 0; r0 < R; r0 += chunk) {
         size_t r1 = R - r0 < chunk ? R : r0 + chunk;
         const float *dyc = dy + r0 * F;         /* (r1 - r0, F) */
-        int rows = (int)(r1 - r0);
+        int rows = (int)(r1 - r0), add = r0 > 0;
 
-        /* y[r][f] had + b[f] and + w[f] . col[r] */
-        for (int r = 0; r < rows; r++)
-            for (int f = 0; f < F; f++)
-                db[f] += dyc[(size_t)r * F + f];
+        /* y[r][f] had + w[f] . col[r]: dw [+]= dy^T col */
         im2col_rows(col, x, r0, r1, s);
-        if (dx == NULL && direct_applies(s)) {
-            direct_weight_grad(dw, dyc, col, rows, D, F);
+        if (road == ROAD_DIRECT) {
+            direct_weight_grad(dw, dyc, col, rows, D, F, add);
             continue;
         }
-        gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, 1, ws); /* dy^T col */
+        gemm(dw, D, dyc, F, 1, col, D, 0, F, D, rows, add, ws);
         if (dx == NULL)
             continue;
         gemm(dcol, D, dyc, F, 0, w, D, 0, rows, D, F, 0, ws); /* = dy w */

@@ -42,9 +42,10 @@ size_t conv2d_col_floats(const struct conv_shape *s);
 void conv2d_forward(float *y, float *col, float *ws, const float *x,
                     const float *w, const float *b, int N,
                     const struct conv_shape *s);
-/* Writes dw and db (this batch's gradient alone) and adds into dx; dx may
- * be NULL (the first layer needs none).
- * col and dcol are conv2d_col_floats() scratch, ws gemm's workspace. */
+/* Writes dx, dw and db, never adds to them (no caller zeroes first):
+ * this batch's gradients alone. dx may be NULL (the first layer needs
+ * none); N >= 1. col and dcol are conv2d_col_floats() scratch, ws gemm's
+ * workspace. */
 void conv2d_backward(float *dx, float *dw, float *db, float *col,
                      float *dcol, float *ws, const float *dy,
                      const float *x, const float *w, int N,

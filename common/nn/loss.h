@@ -10,8 +10,8 @@ void softmax_forward(float *prob, const float *logits, int N, int K);
 double crossentropy_sum(const float *prob, const uint8_t *labels, int N,
                         int K);
 /* dlogits = scale * (prob - onehot(label)): the gradient of
- * scale * crossentropy_sum with respect to the logits (assigned, not
- * added: it is where backward starts). */
+ * scale * crossentropy_sum with respect to the logits. Writes all of
+ * dlogits, never adds to it, as every backward does. */
 void softmax_crossentropy_backward(float *dlogits, const float *prob,
                                    const uint8_t *labels, int N, int K,
                                    float scale);

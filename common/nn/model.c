@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/bytes.h"
 #include "core/stopsig.h"
 #include "core/util.h"
 
@@ -24,49 +25,25 @@
  * after each multiply so high bits reach low ones too. Every step is a
  * bijection, so any single changed word changes the result. The tail
  * (under 32 bytes) is folded in byte by byte, then the lanes are mixed. */
-/* The little-endian 8-byte word at p. On a little-endian machine this
- * compiles to one load; assembling it byte by byte did not, and made
- * the checksum most of a single-image cnn-infer's model load. */
-static uint64_t
-load_le64(const unsigned char *p)
-{
-    const uint32_t one = 1;
-    uint64_t w;
-
-    if (*(const unsigned char *)&one == 1) {
-        memcpy(&w, p, sizeof w);
-        return w;
-    }
-    w = 0;
-    for (int b = 7; b >= 0; b--)
-        w = w << 8 | p[b];
-    return w;
-}
-
 static uint64_t
 checksum(const unsigned char *p, size_t n)
 {
-    const uint64_t prime = 0x100000001b3ULL;
-    uint64_t h[4] = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL,
+    uint64_t h[4] = { BYTES_FNV_OFFSET, 0x84222325cbf29ce4ULL,
                       0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL };
     size_t i = 0;
 
     for (; i + 32 <= n; i += 32)
         for (int j = 0; j < 4; j++) {
-            uint64_t w = load_le64(p + i + 8 * (size_t)j);
-
-            h[j] = (h[j] ^ w) * prime;
+            h[j] = bytes_fnv1a(h[j], bytes_load_le64(p + i + 8 * (size_t)j));
             h[j] ^= h[j] >> 29;
         }
-    for (; i < n; i++)
-        h[0] = (h[0] ^ p[i]) * prime;
+    h[0] = bytes_fnv1a_buf(h[0], p + i, n - i);
     for (int j = 1; j < 4; j++) {
-        h[0] = (h[0] ^ h[j]) * prime;
+        h[0] = bytes_fnv1a(h[0], h[j]);
         h[0] ^= h[0] >> 29;
     }
     return h[0] ^ (uint64_t)n;
 }
-
 
 /* The checksum of a file: the header's and the weights' checksums mixed,
  * so the weights can be read straight into their own array. */
@@ -74,25 +51,17 @@ static uint64_t
 file_checksum(const unsigned char *head, size_t head_len,
               const float *params, size_t n_params)
 {
-    uint64_t h = checksum(head, head_len) * 0x100000001b3ULL;
+    uint64_t h = checksum(head, head_len) * BYTES_FNV_PRIME;
 
     h ^= checksum((const unsigned char *)params, n_params * 4);
     return h ^ (h >> 29);
-}
-
-static int
-little_endian(void)
-{
-    const uint32_t one = 1;
-
-    return *(const unsigned char *)&one == 1;
 }
 
 /* Weights are stored little-endian; on a big-endian host, swap them. */
 static void
 swap_if_big_endian(float *params, size_t n)
 {
-    if (little_endian())
+    if (bytes_little_endian())
         return;
     for (size_t i = 0; i < n; i++) {
         unsigned char *p = (unsigned char *)&params[i], t;
@@ -296,7 +265,7 @@ use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
     if (check_sum(m, map, pos, (const float *)(map + pos), map + pos + n * 4,
                   err) != 0)
         return -1;
-    if (pos % sizeof(float) == 0 && little_endian()) {
+    if (pos % sizeof(float) == 0 && bytes_little_endian()) {
         m->params = (float *)(map + pos);
     } else {
         m->params = xmalloc_array(n, sizeof(float));

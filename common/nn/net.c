@@ -193,14 +193,6 @@ void
 net_backward(struct net_work *w, const struct arch *a, const float *params,
              float *grads, const uint8_t *labels, int n, float scale)
 {
-    /* Convolution and max-pooling add into the gradient of their input
-     * (their windows overlap or leave gaps), so it starts at zero; the
-     * other layers write theirs (ReLU and dropout in place). */
-    for (int i = 1; i < a->n_layers; i++)
-        if (a->layers[i].kind == LAYER_CONV ||
-            a->layers[i].kind == LAYER_MAXPOOL)
-            memset(w->dact[i], 0, (size_t)n * a->layers[i].n_in *
-                                  sizeof(float));
     softmax_crossentropy_backward(w->dact[a->n_layers], w->prob, labels, n,
                                   MNIST_CLASSES, scale);
     for (int i = a->n_layers - 1; i >= 0; i--) {

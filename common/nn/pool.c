@@ -2,6 +2,7 @@
 #include "nn/pool.h"
 
 #include <stddef.h>
+#include <string.h>
 
 void
 maxpool_forward(float *y, int32_t *arg, const float *x, int N, int C, int H,
@@ -46,9 +47,13 @@ maxpool_backward(float *dx, const float *dy, const int32_t *arg, int N,
                  int C, int H, int W, int S)
 {
     size_t per_out = (size_t)(H / S) * (W / S) * C;
+    size_t per_in = (size_t)H * W * C;
 
-    for (int n = 0; n < N; n++)
+    for (int n = 0; n < N; n++) {
+        float *dxn = dx + (size_t)n * per_in;
+
+        memset(dxn, 0, per_in * sizeof *dxn);
         for (size_t o = 0; o < per_out; o++)
-            dx[(size_t)n * H * W * C + arg[n * per_out + o]] +=
-                dy[n * per_out + o];
+            dxn[arg[n * per_out + o]] += dy[n * per_out + o];
+    }
 }

@@ -10,7 +10,8 @@
 
 void maxpool_forward(float *y, int32_t *arg, const float *x, int N, int C,
                      int H, int W, int S);
-/* dx[arg] += dy, image by image. */
+/* Writes all of dx (no caller zeroes it): zero but for dy at each
+ * output's argmax, image by image. */
 void maxpool_backward(float *dx, const float *dy, const int32_t *arg, int N,
                       int C, int H, int W, int S);
 

@@ -14,9 +14,9 @@
 #include "core/simd.h"
 #include "nn/gemm.h"
 
-/* The transforms work on L channels (or filters) at once, in vector
- * registers where the compiler has them (simd.h's lanes). */
-#define L LANES
+/* The transforms work on LANES channels (or filters) at once, in vector
+ * registers where the compiler has them (simd.h's lanes); the last group
+ * of a layer may fill only n_lanes of them. */
 #define load_l lanes_load_n
 #define store_l lanes_store_n
 
@@ -101,7 +101,7 @@ transform_weights(float *U, const float *w, const struct conv_shape *s)
         }
 }
 
-/* dw += G^T dU G for every filter and channel. */
+/* dw = G^T dU G for every filter and channel. */
 static void
 weight_gradient(float *dw, const float *dU, const struct conv_shape *s)
 {
@@ -123,9 +123,9 @@ weight_gradient(float *dw, const float *dU, const struct conv_shape *s)
                 r[2][j] = 0.5f * (u1 + u2) + u3;
             }
             for (int i = 0; i < 3; i++) {           /* columns: (.) G */
-                wf[(i * 3 + 0) * C] += r[i][0] + 0.5f * (r[i][1] + r[i][2]);
-                wf[(i * 3 + 1) * C] += 0.5f * (r[i][1] - r[i][2]);
-                wf[(i * 3 + 2) * C] += 0.5f * (r[i][1] + r[i][2]) + r[i][3];
+                wf[(i * 3 + 0) * C] = r[i][0] + 0.5f * (r[i][1] + r[i][2]);
+                wf[(i * 3 + 1) * C] = 0.5f * (r[i][1] - r[i][2]);
+                wf[(i * 3 + 2) * C] = 0.5f * (r[i][1] + r[i][2]) + r[i][3];
             }
         }
 }
@@ -165,12 +165,12 @@ transform_input(float *V, int tb, const float *x, const float *zero,
             }
         float *v = V + (size_t)t * C;
 
-        for (int c = 0; c < C; c += L) {
-            int n = C - c < L ? C - c : L;
+        for (int c = 0; c < C; c += LANES) {
+            int n_lanes = C - c < LANES ? C - c : LANES;
             lanes d[16], r[16];
 
             for (int k = 0; k < 16; k++)
-                d[k] = load_l(p[k] + c, n);
+                d[k] = load_l(p[k] + c, n_lanes);
             for (int j = 0; j < 4; j++) {           /* rows: B^T d */
                 r[j] = d[j] - d[8 + j];
                 r[4 + j] = d[4 + j] + d[8 + j];
@@ -181,10 +181,10 @@ transform_input(float *V, int tb, const float *x, const float *zero,
                 const lanes *ri = r + 4 * i;
                 float *vi = v + (size_t)(i * 4) * xi + c;
 
-                store_l(vi, ri[0] - ri[2], n);
-                store_l(vi + xi, ri[1] + ri[2], n);
-                store_l(vi + 2 * xi, ri[2] - ri[1], n);
-                store_l(vi + 3 * xi, ri[1] - ri[3], n);
+                store_l(vi, ri[0] - ri[2], n_lanes);
+                store_l(vi + xi, ri[1] + ri[2], n_lanes);
+                store_l(vi + 2 * xi, ri[2] - ri[1], n_lanes);
+                store_l(vi + 3 * xi, ri[1] - ri[3], n_lanes);
             }
         }
     }
@@ -207,24 +207,24 @@ transform_output(float *y, const float *M, int tb, const float *b, int t0,
         float *y01 = y00 + F, *y10 = y00 + (size_t)s->OW * F, *y11 = y10 + F;
         int right = ow + 1 < s->OW, below = oh + 1 < s->OH;
 
-        for (int f = 0; f < F; f += L) {
-            int n = F - f < L ? F - f : L;
-            lanes mm[16], r[2][4], bf = load_l(b + f, n);
+        for (int f = 0; f < F; f += LANES) {
+            int n_lanes = F - f < LANES ? F - f : LANES;
+            lanes mm[16], r[2][4], bf = load_l(b + f, n_lanes);
 
             for (int k = 0; k < 16; k++)
-                mm[k] = load_l(m + k * xi + f, n);
+                mm[k] = load_l(m + k * xi + f, n_lanes);
             for (int j = 0; j < 4; j++) {           /* rows: A^T M */
                 r[0][j] = mm[j] + mm[4 + j] + mm[8 + j];
                 r[1][j] = mm[4 + j] - mm[8 + j] - mm[12 + j];
             }
             /* columns: (A^T M) A, plus the bias */
-            store_l(y00 + f, r[0][0] + r[0][1] + r[0][2] + bf, n);
+            store_l(y00 + f, r[0][0] + r[0][1] + r[0][2] + bf, n_lanes);
             if (right)
-                store_l(y01 + f, r[0][1] - r[0][2] - r[0][3] + bf, n);
+                store_l(y01 + f, r[0][1] - r[0][2] - r[0][3] + bf, n_lanes);
             if (below)
-                store_l(y10 + f, r[1][0] + r[1][1] + r[1][2] + bf, n);
+                store_l(y10 + f, r[1][0] + r[1][1] + r[1][2] + bf, n_lanes);
             if (right && below)
-                store_l(y11 + f, r[1][1] - r[1][2] - r[1][3] + bf, n);
+                store_l(y11 + f, r[1][1] - r[1][2] - r[1][3] + bf, n_lanes);
         }
     }
 }
@@ -246,15 +246,15 @@ transform_grad_output(float *dM, int tb, const float *dy, int t0, int nt,
         int right = ow + 1 < s->OW, below = oh + 1 < s->OH;
         float *m = dM + (size_t)t * F;
 
-        for (int f = 0; f < F; f += L) {
-            int n = F - f < L ? F - f : L;
+        for (int f = 0; f < F; f += LANES) {
+            int n_lanes = F - f < LANES ? F - f : LANES;
             lanes zero = load_l(g00, 0), g[4], r[4][2];
 
-            g[0] = load_l(g00 + f, n);
-            g[1] = right ? load_l(g00 + F + f, n) : zero;
-            g[2] = below ? load_l(g00 + (size_t)s->OW * F + f, n) : zero;
+            g[0] = load_l(g00 + f, n_lanes);
+            g[1] = right ? load_l(g00 + F + f, n_lanes) : zero;
+            g[2] = below ? load_l(g00 + (size_t)s->OW * F + f, n_lanes) : zero;
             g[3] = right && below ? load_l(g00 + ((size_t)s->OW + 1) * F + f,
-                                           n) : zero;
+                                           n_lanes) : zero;
             for (int j = 0; j < 2; j++) {           /* rows: A dY */
                 r[0][j] = g[j];
                 r[1][j] = g[j] + g[2 + j];
@@ -264,10 +264,10 @@ transform_grad_output(float *dM, int tb, const float *dy, int t0, int nt,
             for (int i = 0; i < 4; i++) {           /* columns: (A dY) A^T */
                 float *mi = m + (size_t)(i * 4) * xi + f;
 
-                store_l(mi, r[i][0], n);
-                store_l(mi + xi, r[i][0] + r[i][1], n);
-                store_l(mi + 2 * xi, r[i][0] - r[i][1], n);
-                store_l(mi + 3 * xi, zero - r[i][1], n);
+                store_l(mi, r[i][0], n_lanes);
+                store_l(mi + xi, r[i][0] + r[i][1], n_lanes);
+                store_l(mi + 2 * xi, r[i][0] - r[i][1], n_lanes);
+                store_l(mi + 3 * xi, zero - r[i][1], n_lanes);
             }
         }
     }
@@ -297,12 +297,12 @@ transform_grad_input(float *dx, const float *dV, int tb, int t0, int nt,
             }
         const float *v = dV + (size_t)t * C;
 
-        for (int c = 0; c < C; c += L) {
-            int n = C - c < L ? C - c : L;
+        for (int c = 0; c < C; c += LANES) {
+            int n_lanes = C - c < LANES ? C - c : LANES;
             lanes vv[16], r[16], d[16], zero = load_l(v, 0);
 
             for (int k = 0; k < 16; k++)
-                vv[k] = load_l(v + k * xi + c, n);
+                vv[k] = load_l(v + k * xi + c, n_lanes);
             for (int j = 0; j < 4; j++) {           /* rows: B dV */
                 r[j] = vv[j];
                 r[4 + j] = vv[4 + j] - vv[8 + j] + vv[12 + j];
@@ -319,7 +319,8 @@ transform_grad_input(float *dx, const float *dV, int tb, int t0, int nt,
             }
             for (int k = 0; k < 16; k++)
                 if (p[k] != NULL)
-                    store_l(p[k] + c, load_l(p[k] + c, n) + d[k], n);
+                    store_l(p[k] + c, load_l(p[k] + c, n_lanes) + d[k],
+                            n_lanes);
         }
     }
 }
@@ -368,8 +369,8 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
     float *dU = dbuf, *dV = dU + (size_t)16 * C * F;
 
     memset(zero, 0, (size_t)C * sizeof *zero);
-    memset(dU, 0, (size_t)16 * C * F * sizeof *dU);
-    if (dx != NULL) {
+    if (dx != NULL) {       /* tile patches overlap: dx is summed into */
+        memset(dx, 0, (size_t)N * s->H * s->W * C * sizeof *dx);
         transform_weights(U, w, s);
         for (int xi = 0; xi < 16; xi++)     /* U[xi]^T, F x C */
             gemm_pack_b(UP + xi * np, U + (size_t)xi * C * F, F, 1, F, C);
@@ -383,9 +384,9 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
             const float *Vx = V + (size_t)xi * tb * C;
             const float *dMx = dM + (size_t)xi * tb * F;
 
-            /* dU[xi] += V[xi]^T dM[xi] */
+            /* dU[xi] = V[xi]^T dM[xi] over the first group, += after */
             gemm(dU + (size_t)xi * C * F, F, Vx, C, 1, dMx, F, 0, C, F, nt,
-                 1, ws);
+                 t0 > 0, ws);
             if (dx != NULL)             /* dV[xi] = dM[xi] U[xi]^T */
                 gemm_prepacked_b(dV + (size_t)xi * tb * C, C, dMx, F, 0,
                                  UP + xi * np, nt, C, F, 0, ws);

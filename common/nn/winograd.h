@@ -16,8 +16,9 @@
  * pair where direct convolution needs 4 x 9 = 36, 2.25 times fewer. The
  * transforms are additions only. Backward runs the same steps transposed:
  *
- *   dM = A dY A^T,  dU[xi] += V[xi]^T dM[xi],  dg = G^T dU G,
- *   dV[xi] = dM[xi] U[xi]^T,  dd = B dV B^T  (added into dx; patches overlap)
+ *   dM = A dY A^T,  dU[xi] = sum over tiles of V[xi]^T dM[xi],
+ *   dg = G^T dU G,  dV[xi] = dM[xi] U[xi]^T,
+ *   dd = B dV B^T  (summed into dx: patches overlap)
  *
  * Tiles go through in groups small enough that V and M stay in the
  * cache. The answers differ from direct convolution only by rounding. */
@@ -39,7 +40,8 @@ size_t wino_dbuf_floats(const struct conv_shape *s);
 void wino_forward(float *y, float *buf, float *ws, const float *x,
                   const float *w, const float *b, int N,
                   const struct conv_shape *s);
-/* Adds into dx (unless NULL) and dw; the bias gradient is the caller's. */
+/* Writes dx (unless NULL) and dw, never adds to them (no caller zeroes
+ * first); the bias gradient is the caller's. N >= 1. */
 void wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
                    const float *dy, const float *x, const float *w, int N,
                    const struct conv_shape *s);

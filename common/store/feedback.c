@@ -18,6 +18,7 @@
 
 #include <csv.h>
 
+#include "core/bytes.h"
 #include "core/mnist.h"
 #include "core/util.h"
 #include "img/pgmio.h"
@@ -142,11 +143,9 @@ feedback_check_model(const char *s, char *err)
 static void
 content_id(char *id, int label, const uint8_t *pix)
 {
-    uint64_t h = 0xcbf29ce484222325u;
+    uint64_t h = bytes_fnv1a(BYTES_FNV_OFFSET, (uint64_t)label);
 
-    h = (h ^ (uint64_t)label) * 0x100000001b3u;
-    for (size_t i = 0; i < MNIST_PIXELS; i++)
-        h = (h ^ pix[i]) * 0x100000001b3u;
+    h = bytes_fnv1a_buf(h, pix, MNIST_PIXELS);
     snprintf(id, FEEDBACK_ID_LEN + 1, "%016llx", (unsigned long long)h);
 }
 

@@ -4,7 +4,11 @@
  * Gradient checks use the loss L = sum(y * r) for a fixed random r, so
  * dL/dy = r is what backward is fed; L is summed in double so the finite
  * differences are not drowned in float rounding. Inputs are kept away
- * from the kinks of ReLU and max-pool, where no derivative exists. */
+ * from the kinks of ReLU and max-pool, where no derivative exists.
+ *
+ * Every backward must write all of its gradients, never add to them, so
+ * each gradient buffer holds NaN when backward starts: a layer that adds
+ * to one, or leaves any element of it alone, shows a NaN and fails. */
 #include <math.h>
 #include <string.h>
 
@@ -42,14 +46,28 @@ probe_loss(struct probe *p)
     return sum;
 }
 
+/* Whether every element of v is a finite number: whether backward
+ * wrote all of a buffer that held NaN. */
+static int
+all_finite(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return 0;
+    return 1;
+}
+
 /* Compares ana (the backward result for v) with central differences at
- * up to 30 positions of v; returns the worst relative error. */
+ * up to 30 positions of v; returns the worst relative error, infinite if
+ * any element of ana is not finite. */
 static double
 worst_error(struct probe *p, float *v, const float *ana, size_t n)
 {
     double worst = 0.0;
     size_t step = n > 30 ? n / 30 : 1;
 
+    if (!all_finite(ana, n))
+        return INFINITY;
     for (size_t i = 0; i < n; i += step) {
         float keep = v[i];
         v[i] = keep + EPS;
@@ -82,14 +100,36 @@ zeros(size_t n)
     return xcalloc(n, sizeof(float));
 }
 
-/* Fills v with a value no gradient here comes near: what a layer that
- * must write its parameter gradients (not add to them) would leave
- * showing if it added. */
+/* The largest |a[i] - b[i]|; infinite if either holds a value that is
+ * not finite. */
+static double
+max_diff(const float *a, const float *b, size_t n)
+{
+    double e = 0.0;
+
+    if (!all_finite(a, n) || !all_finite(b, n))
+        return INFINITY;
+    for (size_t i = 0; i < n; i++)
+        e = fmax(e, fabs((double)a[i] - b[i]));
+    return e;
+}
+
+/* What a gradient buffer holds before backward: NaN, which a backward
+ * that adds to it, or skips an element, leaves showing. */
 static void
-stale(float *v, size_t n)
+garbage(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        v[i] = 1e3f;
+        v[i] = NAN;
+}
+
+static float *
+garbage_buf(size_t n)
+{
+    float *v = xmalloc_array(n, sizeof(float));
+
+    garbage(v, n);
+    return v;
 }
 
 /* ---- convolution ---- */
@@ -101,6 +141,33 @@ conv_fwd(struct probe *p)
     struct conv_ctx *c = p->ctx;
 
     conv2d_forward(p->y, c->col, c->ws, p->x, p->w, p->b, c->N, &c->s);
+}
+
+/* Backward with dx and without (the first layer's, which may take
+ * another road), each from gradient buffers full of NaN. */
+static void
+check_conv_backward(struct probe *p, struct conv_ctx *c)
+{
+    const struct conv_shape *s = &c->s;
+    float *dx = garbage_buf(p->nx), *dw = garbage_buf(p->nw);
+    float *db = garbage_buf(p->nb), *dw1 = garbage_buf(p->nw);
+    float *db1 = garbage_buf(p->nb);
+
+    conv2d_backward(dx, dw, db, c->col, c->dcol, c->ws, p->r, p->x, p->w,
+                    c->N, s);
+    ok(worst_error(p, p->x, dx, p->nx) < 1e-2, "conv C%d F%d K%d pad%d: "
+       "dx", s->C, s->F, s->K, s->pad);
+    ok(worst_error(p, p->w, dw, p->nw) < 1e-2, "conv C%d F%d K%d pad%d: "
+       "dw", s->C, s->F, s->K, s->pad);
+    ok(worst_error(p, p->b, db, p->nb) < 1e-2, "conv C%d F%d K%d pad%d: "
+       "db", s->C, s->F, s->K, s->pad);
+    conv2d_backward(NULL, dw1, db1, c->col, c->dcol, c->ws, p->r, p->x,
+                    p->w, c->N, s);
+    double e = max_diff(dw1, dw, p->nw);
+    ok(e < 1e-4 && max_diff(db1, db, p->nb) == 0.0, "conv C%d F%d K%d "
+       "pad%d: dw and db the same without dx (%.1e)", s->C, s->F, s->K,
+       s->pad, e);
+    free(dx), free(dw), free(db), free(dw1), free(db1);
 }
 
 static void
@@ -119,23 +186,16 @@ check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
     p.x = random_buf(p.nx, r, -1, 1), p.w = random_buf(p.nw, r, -1, 1);
     p.b = random_buf(p.nb, r, -1, 1), p.y = zeros(p.ny);
     p.r = random_buf(p.ny, r, -1, 1);
-    float *dx = zeros(p.nx), *dw = zeros(p.nw), *db = zeros(p.nb);
     float *ref = zeros(p.ny);
 
     conv2d_forward_ref(ref, p.x, p.w, p.b, N, &c.s);
     conv_fwd(&p);
-    double e = 0;
-    for (size_t i = 0; i < p.ny; i++)
-        e = fmax(e, fabs(p.y[i] - ref[i]));
+    double e = max_diff(p.y, ref, p.ny);
     ok(e < 1e-4, "conv N%d C%d %dx%d F%d K%d pad%d: fast == reference "
        "(%.1e)", N, C, H, W, F, K, pad, e);
-    stale(dw, p.nw), stale(db, p.nb);      /* backward writes, not adds */
-    conv2d_backward(dx, dw, db, c.col, c.dcol, c.ws, p.r, p.x, p.w, N, &c.s);
-    ok(worst_error(&p, p.x, dx, p.nx) < 1e-2, "conv K%d pad%d: dx", K, pad);
-    ok(worst_error(&p, p.w, dw, p.nw) < 1e-2, "conv K%d pad%d: dw", K, pad);
-    ok(worst_error(&p, p.b, db, p.nb) < 1e-2, "conv K%d pad%d: db", K, pad);
+    check_conv_backward(&p, &c);
     free(c.col), free(c.dcol), free(c.ws), free(p.x), free(p.w), free(p.b);
-    free(p.y), free(p.r), free(dx), free(dw), free(db), free(ref);
+    free(p.y), free(p.r), free(ref);
 }
 
 /* ---- dense ---- */
@@ -161,25 +221,17 @@ check_dense(int N, int C, int F, struct rng *r)
     p.x = random_buf(p.nx, r, -1, 1), p.w = random_buf(p.nw, r, -1, 1);
     p.b = random_buf(p.nb, r, -1, 1), p.y = zeros(p.ny);
     p.r = random_buf(p.ny, r, -1, 1);
-    float *dx = zeros(p.nx), *dw = zeros(p.nw), *db = zeros(p.nb);
-    float *rx = zeros(p.nx), *rw = zeros(p.nw), *rb = zeros(p.nb);
+    float *dx = garbage_buf(p.nx), *dw = garbage_buf(p.nw);
+    float *db = garbage_buf(p.nb), *rx = garbage_buf(p.nx);
+    float *rw = garbage_buf(p.nw), *rb = garbage_buf(p.nb);
     float *ref = zeros(p.ny);
-    double e = 0;
 
     dense_forward_ref(ref, p.x, p.w, p.b, N, C, F);
     dense_fwd(&p);
-    stale(dw, p.nw), stale(db, p.nb);      /* backward writes, not adds */
-    stale(dx, p.nx);
     dense_backward(dx, dw, db, d.ws, p.r, p.x, p.w, N, C, F);
     dense_backward_ref(rx, rw, rb, p.r, p.x, p.w, N, C, F);
-    for (size_t i = 0; i < p.ny; i++)
-        e = fmax(e, fabs(p.y[i] - ref[i]));
-    for (size_t i = 0; i < p.nx; i++)
-        e = fmax(e, fabs(dx[i] - rx[i]));
-    for (size_t i = 0; i < p.nw; i++)
-        e = fmax(e, fabs(dw[i] - rw[i]));
-    for (size_t i = 0; i < p.nb; i++)
-        e = fmax(e, fabs(db[i] - rb[i]));
+    double e = fmax(fmax(max_diff(p.y, ref, p.ny), max_diff(dx, rx, p.nx)),
+                    fmax(max_diff(dw, rw, p.nw), max_diff(db, rb, p.nb)));
     ok(e < 1e-4, "dense N%d C%d F%d: fast forward and backward == "
        "reference (%.1e)", N, C, F, e);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-2, "dense C%d F%d: dx", C, F);
@@ -213,7 +265,7 @@ check_pool(struct rng *r)
     for (size_t i = 0; i < p.nx; i++)
         p.x[i] = 0.1f * (float)((i * 37) % p.nx);
     c.arg = xmalloc_array(p.ny, sizeof(int32_t));
-    float *dx = zeros(p.nx);
+    float *dx = garbage_buf(p.nx);
     pool_fwd(&p);
     maxpool_backward(dx, p.r, c.arg, c.N, c.C, c.H, c.W, c.S);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "maxpool 2: dx (odd edge "
@@ -244,14 +296,13 @@ check_relu_dropout(struct rng *r)
 {
     struct drop_ctx c = { NULL, 0.4f };
     struct probe p = { .nx = 200, .ny = 200, .forward = relu_fwd };
-    float *dx = zeros(p.nx);
+    float *dx = garbage_buf(p.nx);
     size_t dropped = 0;
 
     p.x = random_buf(p.nx, r, 0.1f, 1), p.y = zeros(p.ny);
     p.r = random_buf(p.ny, r, -1, 1);
     for (size_t i = 0; i < p.nx; i += 2)
         p.x[i] = -p.x[i];               /* half negative, |x| >= 0.1 */
-    stale(dx, p.nx);                       /* backward writes, not adds */
     relu_backward(dx, p.r, p.x, p.nx);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "relu: dx");
     p.forward = drop_fwd, p.ctx = &c;
@@ -261,7 +312,7 @@ check_relu_dropout(struct rng *r)
         dropped += c.mask[i] == 0.0f;
     ok(dropped > 50 && dropped < 110, "dropout 0.4 drops about 40%% (%zu of "
        "200)", dropped);
-    stale(dx, p.nx);
+    garbage(dx, p.nx);
     dropout_backward(dx, p.r, c.mask, p.nx);
     ok(worst_error(&p, p.x, dx, p.nx) < 1e-3, "dropout: dx");
     free(p.x), free(p.y), free(p.r), free(c.mask), free(dx);
@@ -282,8 +333,11 @@ check_softmax(struct rng *r)
         sum += prob[k];
     ok(fabs(sum - 1.0) < 1e-6 && isfinite(prob[5]), "softmax: a row sums "
        "to 1 even with a logit of 80");
+    garbage(dz, N * K);
     softmax_crossentropy_backward(dz, prob, labels, N, K, 1.0f);
-    for (int i = 0; i < N * K; i++) {
+    if (!all_finite(dz, N * K))
+        worst = INFINITY;
+    for (int i = 0; i < N * K && isfinite(worst); i++) {
         float keep = z[i];
         z[i] = keep + 1e-2f;
         softmax_forward(prob, z, N, K);
@@ -336,9 +390,14 @@ check_net(struct rng *r, const char *spec, const char *what)
         pixels[i] = (uint8_t)rng_below(r, 256);
     net_input(w.act[0], pixels, N);
     net_loss(&w, &a, params, labels, N);
-    stale(grads, a.n_params);              /* backward writes all of it */
+    garbage(grads, a.n_params);
+    for (int i = 0; i < a.n_layers; i++)
+        garbage(w.dact[i + 1], (size_t)N * a.layers[i].n_out);
     net_backward(&w, &a, params, grads, labels, N, 1.0f);
-    for (size_t i = 0; i < a.n_params; i += a.n_params / 40) {
+    if (!all_finite(grads, a.n_params))
+        worst = INFINITY;
+    for (size_t i = 0; i < a.n_params && isfinite(worst);
+         i += a.n_params / 40) {
         float keep = params[i];
         params[i] = keep + 1e-3f;
         double lp = net_loss(&w, &a, params, labels, N);
@@ -387,6 +446,9 @@ main(void)
     /* One input channel, direct: a whole group of 32 filters and a
      * ragged one, with padding. */
     check_conv(2, 1, 8, 7, 33, 3, 1, &r);
+    /* Batches unrolled in two chunks: the direct road and gemm's. */
+    check_conv(150, 1, 8, 8, 4, 3, 1, &r);
+    check_conv(3, 2, 28, 28, 3, 5, 0, &r);
     /* A batch of 16 or more goes through the transposed product. */
     check_dense(40, 330, 21, &r);
     return tap_done();
