@@ -27,16 +27,19 @@ static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s [--model FILE] [--json [--echo-input]] "
-            "[--threads N] [FILE]\n"
+            "[--threads N]\n       [--no-reject] [FILE]\n"
             "       %s [--model FILE] [--json] --check\n", progname(),
             progname());
     if (fp == stdout)
         fputs("Classify 28x28 PGM images: one line per image,\n"
-              "PRED CONF P0 ... P9 (or one JSON object with --json).\n"
+              "PRED CONF P0 ... P9 (or one JSON object with --json); PRED "
+              "is - when\nthe image holds no single digit.\n"
               "  --model FILE  model file (default models/mnist.model)\n"
               "  --json        write JSON lines\n"
               "  --echo-input  with --json, add \"input\": the 28x28 "
               "pixels, base64\n"
+              "  --no-reject   always name a digit, even for a picture the "
+              "model\n                takes for no digit\n"
               "  --check       load the model, print its id and exit\n"
               "  --threads N   worker threads (default: all cores)\n"
               "  --help        show this help\n"
@@ -44,18 +47,27 @@ usage(FILE *fp, int status)
     exit(status);
 }
 
-/* One answer: p the ten probabilities; input the image when it is to be
- * echoed (--json --echo-input), else NULL. */
+struct opts {
+    const char *model, *file;
+    int json, echo, check, threads, no_reject;
+};
+
+/* One answer: p a row of MNIST_OUTPUTS probabilities; input the image
+ * when it is to be echoed (--json --echo-input), else NULL. */
 static void
-print_one(const float *p, int json, const uint8_t *input,
+print_one(const float *p, const struct opts *o, const uint8_t *input,
           const char *model_id)
 {
-    int best = infer_argmax(p);
+    int guess = infer_argmax(p);
+    int verdict = o->no_reject ? guess : infer_verdict(p);
 
-    if (json) {
-        json_put_prediction(stdout, best, p, input, model_id);
+    if (o->json) {
+        json_put_prediction(stdout, verdict, guess, p, input, model_id);
     } else {
-        printf("%d %.6f", best, p[best]);
+        if (verdict == MNIST_NOT_DIGIT)
+            printf("- %.6f", p[verdict]);
+        else
+            printf("%d %.6f", verdict, p[verdict]);
         for (int k = 0; k < MNIST_CLASSES; k++)
             printf(" %.6f", p[k]);
     }
@@ -67,17 +79,13 @@ print_one(const float *p, int json, const uint8_t *input,
 static size_t
 floats_per_image(const struct arch *a)
 {
-    size_t n = MNIST_PIXELS + MNIST_CLASSES;
+    size_t n = MNIST_PIXELS + MNIST_OUTPUTS;
 
     for (int i = 0; i < a->n_layers; i++)
         n += a->layers[i].n_out;
     return n;
 }
 
-struct opts {
-    const char *model, *file;
-    int json, echo, check, threads;
-};
 
 static void
 parse_opts(struct opts *o, int argc, char *argv[])
@@ -88,6 +96,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         { "threads",    required_argument, NULL, 't' },
         { "echo-input", no_argument,       NULL, 'e' },
         { "check",      no_argument,       NULL, 'c' },
+        { "no-reject",  no_argument,       NULL, 'r' },
         { "help",       no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -99,6 +108,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         case 'j': o->json = 1; break;
         case 'e': o->echo = 1; break;
         case 'c': o->check = 1; break;
+        case 'r': o->no_reject = 1; break;
         case 't': o->threads = (int)parse_count(optarg, 1, 64, "--threads");
                   break;
         case 'h': usage(stdout, 0);
@@ -131,7 +141,7 @@ run_stream(struct infer *in, const struct model *m, FILE *fp,
            const char *name, const struct opts *o)
 {
     uint8_t *pix = xmalloc_array(CHUNK, MNIST_PIXELS);
-    float *prob = xmalloc_array(CHUNK, MNIST_CLASSES * sizeof(float));
+    float *prob = xmalloc_array(CHUNK, MNIST_OUTPUTS * sizeof(float));
     char err[ERRLEN];
     size_t index = 0;
     int w = 0, h = 0, rc = 1;
@@ -150,7 +160,7 @@ run_stream(struct infer *in, const struct model *m, FILE *fp,
             rc = 1;             /* too big: reported as a wrong size */
         infer_run(in, prob, pix, n);
         for (int i = 0; i < n; i++)
-            print_one(prob + (size_t)i * MNIST_CLASSES, o->json,
+            print_one(prob + (size_t)i * MNIST_OUTPUTS, o,
                       o->echo ? pix + (size_t)i * MNIST_PIXELS : NULL,
                       m->id);
         index += (size_t)n;

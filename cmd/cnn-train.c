@@ -47,7 +47,9 @@ usage(FILE *fp, int status)
     if (fp == stdout)
         fputs("  --images FILE      training images, 28x28 PGM stream "
               "(default stdin)\n"
-              "  --labels FILE      one label 0-9 per line, image order\n"
+              "  --labels FILE      one label per line, image order: 0-9, "
+              "or - (not a\n                     digit) for an arch that "
+              "ends in dense 11\n"
               "  --arch FILE        architecture spec (default "
               "models/default.arch)\n"
               "  --init MODEL       start from this model's weights "
@@ -137,6 +139,18 @@ parse_opts(struct opts *o, int argc, char *argv[])
         fatal(1, "--val-images and --val-labels go together");
     if (o->batch < o->threads)
         o->threads = o->batch;
+}
+
+/* A label "-" (not a digit) needs a network with that class. */
+static void
+check_labels(const struct dataset *d, const struct arch *a,
+             const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->labels[i] >= a->n_classes)
+            fatal(1, "%s: line %zu: '-' (not a digit), but the network has "
+                  "only the %d digits: end the arch with 'dense %d'", name,
+                  i + 1, MNIST_CLASSES, MNIST_OUTPUTS);
 }
 
 /* Reads a labelled set; images from stdin when path is NULL. */
@@ -299,8 +313,11 @@ main(int argc, char *argv[])
     parse_opts(&o, argc, argv);
     setup_model(&m, &o);
     load_set(&train, o.images, o.labels);
-    if (o.val_images != NULL)
+    check_labels(&train, &m.arch, o.labels);
+    if (o.val_images != NULL) {
         load_set(&val, o.val_images, o.val_labels);
+        check_labels(&val, &m.arch, o.val_labels);
+    }
     trainer_init(&t, &m, o.threads, o.batch);
     infer_init(&in, &m, o.threads, 256);
 

@@ -56,6 +56,17 @@ write_file(const char *path, const char *head, const uint8_t *data,
         fatal(2, "%s: write error: %s", path, strerror(errno));
 }
 
+/* A class's name in the report: the digit, or "-" for not a digit. */
+static const char *
+class_name(int k)
+{
+    static const char names[MNIST_OUTPUTS][2] = {
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "-"
+    };
+
+    return names[k];
+}
+
 /* Reads the image for line `line` and saves it if it was misclassified. */
 static void
 mistake(FILE *images, uint8_t *pix, const struct opts *o, size_t line,
@@ -71,46 +82,63 @@ mistake(FILE *images, uint8_t *pix, const struct opts *o, size_t line,
         fatal(1, "%s: image %zu: %s", o->images, line, err);
     if (label == pred)
         return;
-    snprintf(path, sizeof path, "%s/mis_%05zu_true%d_pred%d.pgm",
-             o->mistakes, line - 1, label, pred);
+    snprintf(path, sizeof path, "%s/mis_%05zu_true%s_pred%s.pgm",
+             o->mistakes, line - 1, class_name(label), class_name(pred));
     if (pgmio_save(path, pix, w, h) != 0)
         fatal(2, "%s: %s", path, strerror(errno));
+}
+
+/* The rejected answers (prediction "-") and how the accepted fared;
+ * printed only once a "-" was seen, so a digits-only report is as
+ * before. */
+static void
+report_rejected(const struct confusion *c)
+{
+    size_t rejected;
+    double acc = confusion_accepted(c, &rejected);
+
+    if (confusion_classes(c) == MNIST_CLASSES)
+        return;
+    printf("rejected %zu rate %.4f accepted %zu accepted_accuracy %.4f\n",
+           rejected, c->n > 0 ? (double)rejected / (double)c->n : 0.0,
+           c->n - rejected, acc);
 }
 
 static void
 report(const struct confusion *c)
 {
-    int truth[5], pred[5], n;
+    int truth[5], pred[5], n, K = confusion_classes(c);
     size_t count[5], right = 0;
 
-    for (int k = 0; k < MNIST_CLASSES; k++)
+    for (int k = 0; k < K; k++)
         right += c->m[k][k];
     printf("accuracy %.4f correct %zu total %zu\n", confusion_accuracy(c),
            right, c->n);
-    printf("\nconfusion matrix (rows: true label, columns: predicted)\n"
-           "true\\pred");
-    for (int p = 0; p < MNIST_CLASSES; p++)
-        printf(" %6d", p);
-    for (int t = 0; t < MNIST_CLASSES; t++) {
-        printf("\n%9d", t);
-        for (int p = 0; p < MNIST_CLASSES; p++)
+    report_rejected(c);
+    printf("\nconfusion matrix (rows: true label, columns: predicted%s)\n"
+           "true\\pred", K > MNIST_CLASSES ? "; -: not a digit" : "");
+    for (int p = 0; p < K; p++)
+        printf(" %6s", class_name(p));
+    for (int t = 0; t < K; t++) {
+        printf("\n%9s", class_name(t));
+        for (int p = 0; p < K; p++)
             printf(" %6zu", c->m[t][p]);
     }
     printf("\n\n");
-    for (int k = 0; k < MNIST_CLASSES; k++) {
+    for (int k = 0; k < K; k++) {
         double pr, re, f1;
         size_t support = 0;
 
-        for (int p = 0; p < MNIST_CLASSES; p++)
+        for (int p = 0; p < K; p++)
             support += c->m[k][p];
         confusion_class(c, k, &pr, &re, &f1);
-        printf("class %d precision %.4f recall %.4f f1 %.4f support %zu\n",
-               k, pr, re, f1, support);
+        printf("class %s precision %.4f recall %.4f f1 %.4f support %zu\n",
+               class_name(k), pr, re, f1, support);
     }
     n = confusion_top_pairs(c, 5, truth, pred, count);
     for (int i = 0; i < n; i++)
-        printf("%sconfused true %d predicted %d count %zu\n", i ? "" : "\n",
-               truth[i], pred[i], count[i]);
+        printf("%sconfused true %s predicted %s count %zu\n", i ? "" : "\n",
+               class_name(truth[i]), class_name(pred[i]), count[i]);
     if (c->n_conf == c->n && c->n > 0)
         printf("\nece %.4f bins %d\n", confusion_ece(c), CONF_BINS);
 }

@@ -37,7 +37,8 @@ struct walk {
     FILE *labels;
     int after_seen;
     size_t n_selected, n_out, n_missing;
-    size_t n_label[10], n_predicted[10], n_agreed[10];
+    size_t n_label[MNIST_OUTPUTS], n_predicted[MNIST_OUTPUTS];
+    size_t n_agreed[MNIST_OUTPUTS];
 };
 
 static _Noreturn void
@@ -53,7 +54,8 @@ usage(FILE *fp, int status)
     if (fp == stdout)
         fputs("  --store DIR        the feedback store (default "
               "$FEEDBACK_DIR, else feedback)\n"
-              "  --label D          the right digit for the image (0-9)\n"
+              "  --label D          the right digit for the image (0-9), or "
+              "- when it\n                     holds no single digit\n"
               "  --predicted D      what the model said (0-9)\n"
               "  --confidence X     the model's confidence (0 to 1)\n"
               "  --source TEXT      where the verdict came from (up to 100 "
@@ -221,8 +223,9 @@ record(struct opts *o)
     if (rc < 0)
         fatal(2, "%s: %s", o->store, err);
     if (rc == 1 && !o->json)        /* the JSON says so itself */
-        fprintf(stderr, "%s: this image with label %d is already stored "
-                "as %s\n", progname(), o->rec.label, o->rec.id);
+        fprintf(stderr, "%s: this image with label %c is already stored "
+                "as %s\n", progname(), feedback_class_char(o->rec.label),
+                o->rec.id);
     if (o->json) {
         json_put_stored(stdout, o->rec.id, rc == 1);
         putchar('\n');
@@ -263,12 +266,12 @@ on_record(const struct feedback_record *rec, size_t line, void *ctx)
             return 0;
         }
         if (pgmio_write(stdout, pix, MNIST_SIDE, MNIST_SIDE) != 0 ||
-            fprintf(wk->labels, "%d\n", rec->label) < 0)
+            fprintf(wk->labels, "%c\n", feedback_class_char(rec->label)) < 0)
             fatal(2, "write error");
     } else if (wk->o->mode == LIST) {
-        printf("%s\t%s\t%d\t%s\t%s\t%s\t%s\n", rec->id, rec->time,
-               rec->label, rec->predicted < 0 ? "-" : (char[2]){
-                   (char)('0' + rec->predicted), '\0' },
+        printf("%s\t%s\t%c\t%s\t%s\t%s\t%s\n", rec->id, rec->time,
+               feedback_class_char(rec->label), rec->predicted < 0 ? "" :
+               (char[2]){ feedback_class_char(rec->predicted), '\0' },
                rec->confidence[0] ? rec->confidence : "-",
                rec->model[0] ? rec->model : "-",
                rec->source[0] ? rec->source : "-");
@@ -287,15 +290,17 @@ print_stats(const struct walk *wk)
 {
     size_t np = 0, na = 0;
 
-    for (int d = 0; d < 10; d++) {
+    for (int d = 0; d < MNIST_OUTPUTS; d++) {
         np += wk->n_predicted[d];
         na += wk->n_agreed[d];
     }
     printf("records %zu predicted %zu agreed %zu agreement %.4f\n",
            wk->n_out, np, na, np ? (double)na / (double)np : 0.0);
-    for (int d = 0; d < 10; d++)
-        printf("label %d records %zu predicted %zu agreed %zu\n", d,
-               wk->n_label[d], wk->n_predicted[d], wk->n_agreed[d]);
+    for (int d = 0; d < MNIST_OUTPUTS; d++)
+        if (d < MNIST_CLASSES || wk->n_label[d] > 0)
+            printf("label %c records %zu predicted %zu agreed %zu\n",
+                   feedback_class_char(d), wk->n_label[d],
+                   wk->n_predicted[d], wk->n_agreed[d]);
 }
 
 static void

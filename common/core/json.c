@@ -39,11 +39,17 @@ json_put_base64(FILE *fp, const uint8_t *p, size_t n)
 }
 
 void
-json_put_prediction(FILE *fp, int best, const float *prob,
+json_put_prediction(FILE *fp, int verdict, int guess, const float *prob,
                     const uint8_t *input, const char *model_id)
 {
-    fprintf(fp, "{\"prediction\":%d,\"confidence\":%.6f,"
-            "\"probabilities\":[", best, prob[best]);
+    if (verdict == MNIST_NOT_DIGIT)
+        fprintf(fp, "{\"prediction\":null,\"confidence\":%.6f,"
+                "\"not_a_digit\":true,\"best_guess\":%d,", prob[verdict],
+                guess);
+    else
+        fprintf(fp, "{\"prediction\":%d,\"confidence\":%.6f,"
+                "\"not_a_digit\":false,", verdict, prob[verdict]);
+    fputs("\"probabilities\":[", fp);
     for (int k = 0; k < MNIST_CLASSES; k++)
         fprintf(fp, "%s%.6f", k == 0 ? "" : ",", prob[k]);
     fputs("]", fp);

@@ -15,11 +15,16 @@ void json_put_text(FILE *fp, const char *s);
 /* Writes the n bytes at p as base64 (RFC 4648, padded). */
 void json_put_base64(FILE *fp, const uint8_t *p, size_t n);
 
-/* One prediction as a JSON object, without a newline: the class best
- * (0 to MNIST_CLASSES - 1), its probability as the confidence, every
- * probability, the MNIST_PIXELS input when input is not NULL (base64),
- * and the model's id. cnn-infer --json and the web API both write it. */
-void json_put_prediction(FILE *fp, int best, const float *prob,
+/* One prediction as a JSON object, without a newline. verdict is a digit
+ * or MNIST_NOT_DIGIT, prob a row of MNIST_OUTPUTS probabilities, guess
+ * the most probable digit:
+ *   {"prediction":7,"confidence":P7,"not_a_digit":false,
+ *    "probabilities":[P0,...,P9],"input":"BASE64","model":"ID"}
+ *   {"prediction":null,"confidence":PNOT,"not_a_digit":true,
+ *    "best_guess":4,"probabilities":[...],...}
+ * "input" (the MNIST_PIXELS pixels) only when input is not NULL.
+ * cnn-infer --json and the web API both write it. */
+void json_put_prediction(FILE *fp, int verdict, int guess, const float *prob,
                          const uint8_t *input, const char *model_id);
 
 /* A stored feedback record, as feedback-log --json and the web API

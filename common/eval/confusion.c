@@ -33,12 +33,15 @@ confusion_parse(int *label, int *pred, double *conf, char *line,
         return -1;
     }
     for (int i = 0; i < 2; i++)
-        if (strlen(f[i]) != 1 || f[i][0] < '0' || f[i][0] > '9') {
-            snprintf(err, ERRLEN, "%s '%.12s' is not a digit 0-9",
+        if (strlen(f[i]) != 1 || ((f[i][0] < '0' || f[i][0] > '9') &&
+                                  f[i][0] != '-')) {
+            snprintf(err, ERRLEN, "%s '%.12s' is not a digit 0-9 or -",
                      i == 0 ? "label" : "prediction", f[i]);
             return -1;
         }
-    *label = f[0][0] - '0', *pred = f[1][0] - '0', *conf = -1.0;
+    *label = f[0][0] == '-' ? MNIST_NOT_DIGIT : f[0][0] - '0';
+    *pred = f[1][0] == '-' ? MNIST_NOT_DIGIT : f[1][0] - '0';
+    *conf = -1.0;
     for (int i = 2; i < n; i++) {
         char *end;
         double v;
@@ -77,14 +80,37 @@ confusion_add(struct confusion *c, int label, int pred, double conf)
     c->bin_correct[b] += label == pred;
 }
 
+int
+confusion_classes(const struct confusion *c)
+{
+    for (int k = 0; k < MNIST_OUTPUTS; k++)
+        if (c->m[k][MNIST_NOT_DIGIT] > 0 || c->m[MNIST_NOT_DIGIT][k] > 0)
+            return MNIST_OUTPUTS;
+    return MNIST_CLASSES;
+}
+
 double
 confusion_accuracy(const struct confusion *c)
 {
     size_t right = 0;
 
-    for (int k = 0; k < MNIST_CLASSES; k++)
+    for (int k = 0; k < MNIST_OUTPUTS; k++)
         right += c->m[k][k];
     return c->n > 0 ? (double)right / (double)c->n : 0.0;
+}
+
+double
+confusion_accepted(const struct confusion *c, size_t *rejected)
+{
+    size_t right = 0;
+
+    *rejected = 0;
+    for (int k = 0; k < MNIST_OUTPUTS; k++) {
+        *rejected += c->m[k][MNIST_NOT_DIGIT];
+        right += k < MNIST_CLASSES ? c->m[k][k] : 0;
+    }
+    return c->n > *rejected ? (double)right / (double)(c->n - *rejected)
+                            : 0.0;
 }
 
 void
@@ -93,7 +119,7 @@ confusion_class(const struct confusion *c, int k, double *precision,
 {
     size_t predicted = 0, actual = 0;
 
-    for (int j = 0; j < MNIST_CLASSES; j++) {
+    for (int j = 0; j < MNIST_OUTPUTS; j++) {
         predicted += c->m[j][k];
         actual += c->m[k][j];
     }
@@ -125,8 +151,8 @@ confusion_top_pairs(const struct confusion *c, int n, int *truth, int *pred,
     for (; found < n; found++) {
         size_t best = 0;
 
-        for (int t = 0; t < MNIST_CLASSES; t++)
-            for (int p = 0; p < MNIST_CLASSES; p++) {
+        for (int t = 0; t < MNIST_OUTPUTS; t++)
+            for (int p = 0; p < MNIST_OUTPUTS; p++) {
                 int taken = 0;
 
                 for (int i = 0; i < found; i++)
@@ -172,18 +198,18 @@ confusion_heatmap(const struct confusion *c, int *w, int *h)
 {
     static const uint8_t grey[3] = { 96, 96, 96 };
     size_t max = 0;
-    int W = MARGIN + MNIST_CLASSES * CELL + 1, H = W;
+    int K = confusion_classes(c), W = MARGIN + K * CELL + 1, H = W;
     uint8_t *img = xmalloc((size_t)W * H * 3);
 
     memset(img, 255, (size_t)W * H * 3);
-    for (int t = 0; t < MNIST_CLASSES; t++)
-        for (int p = 0; p < MNIST_CLASSES; p++)
+    for (int t = 0; t < K; t++)
+        for (int p = 0; p < K; p++)
             max = c->m[t][p] > max ? c->m[t][p] : max;
-    for (int t = 0; t < MNIST_CLASSES; t++)
-        for (int p = 0; p < MNIST_CLASSES; p++)
+    for (int t = 0; t < K; t++)
+        for (int p = 0; p < K; p++)
             draw_cell(img, W, H, c, t, p, log1p((double)max));
-    for (int k = 0; k < MNIST_CLASSES; k++) {
-        char d[2] = { (char)('0' + k), '\0' };
+    for (int k = 0; k < K; k++) {
+        char d[2] = { k == MNIST_NOT_DIGIT ? '-' : (char)('0' + k), '\0' };
         int mid = MARGIN + k * CELL + CELL / 2;
 
         glyph_draw(img, W, H, mid - GLYPH_COLS, MARGIN / 2 - GLYPH_ROWS, d,

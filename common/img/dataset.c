@@ -64,16 +64,18 @@ dataset_read_labels(struct dataset *d, FILE *fp, char *err)
 
         if (len > 0 && line[len - 1] == '\n')
             line[--len] = '\0';
-        if (len != 1 || line[0] < '0' || line[0] > '9') {
-            snprintf(err, ERRLEN, "line %zu: '%.12s' is not a label 0-9",
-                     n + 1, line);
+        if (len != 1 || ((line[0] < '0' || line[0] > '9') &&
+                         line[0] != '-')) {
+            snprintf(err, ERRLEN, "line %zu: '%.12s' is not a label 0-9 "
+                     "or -", n + 1, line);
             return -1;
         }
         if (n == d->n) {
             snprintf(err, ERRLEN, "more labels than the %zu images", d->n);
             return -1;
         }
-        d->labels[n++] = (uint8_t)(line[0] - '0');
+        d->labels[n++] = line[0] == '-' ? MNIST_NOT_DIGIT
+                                        : (uint8_t)(line[0] - '0');
     }
     if (ferror(fp)) {
         snprintf(err, ERRLEN, "read error");

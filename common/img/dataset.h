@@ -20,8 +20,9 @@ struct dataset {
  * with "image N: reason" in err (N counts from 1). Frees on failure. */
 int dataset_read_images(struct dataset *d, FILE *fp, char *err);
 
-/* Reads the label stream for d's images. Returns 0, or -1 with
- * "line N: reason" or a count mismatch in err. */
+/* Reads the label stream for d's images: one line each, a digit 0-9 or
+ * "-" for "not a digit" (stored as MNIST_NOT_DIGIT). Returns 0, or -1
+ * with "line N: reason" or a count mismatch in err. */
 int dataset_read_labels(struct dataset *d, FILE *fp, char *err);
 
 void dataset_free(struct dataset *d);

@@ -16,6 +16,7 @@ static const uint8_t digits[10][GLYPH_ROWS] = {
     { 0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e },     /* 8 */
     { 0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c },     /* 9 */
 };
+static const uint8_t dash[GLYPH_ROWS] = { 0, 0, 0, 0x1f, 0, 0, 0 };
 
 int
 glyph_width(const char *s, int scale)
@@ -43,11 +44,12 @@ glyph_draw(uint8_t *img, int w, int h, int x, int y, const char *s,
            int scale, const uint8_t rgb[3])
 {
     for (const char *c = s; *c != '\0'; c++, x += (GLYPH_COLS + 1) * scale) {
-        if (*c < '0' || *c > '9')
-            continue;
-        for (int r = 0; r < GLYPH_ROWS; r++)
+        const uint8_t *g = *c == '-' ? dash
+                           : *c >= '0' && *c <= '9' ? digits[*c - '0'] : NULL;
+
+        for (int r = 0; g != NULL && r < GLYPH_ROWS; r++)
             for (int b = 0; b < GLYPH_COLS; b++)
-                if (digits[*c - '0'][r] & (0x10 >> b))
+                if (g[r] & (0x10 >> b))
                     put_square(img, w, h, x + b * scale, y + r * scale,
                                scale, rgb);
     }

@@ -1,4 +1,5 @@
-/* glyph - a 5x7 pixel font for the digits 0-9, drawn for this project,
+/* glyph - a 5x7 pixel font for the digits 0-9 and '-', drawn for this
+ * project,
  * so C code can label its images (counts in a heatmap, axis labels)
  * without a font library. */
 #ifndef GLYPH_H
@@ -9,8 +10,7 @@
 #define GLYPH_COLS 5
 #define GLYPH_ROWS 7
 
-/* Draws the decimal text s (digits only; other characters leave a
- * blank) into an RGB image img (w x h, 3 bytes a pixel) with its top
+/* Draws the text s (digits and '-'; other characters leave a blank) into an RGB image img (w x h, 3 bytes a pixel) with its top
  * left corner at (x, y), each font pixel a scale x scale square of
  * colour rgb. Clipped at the image's edges. Returns the width drawn. */
 int glyph_draw(uint8_t *img, int w, int h, int x, int y, const char *s,

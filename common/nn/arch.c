@@ -178,12 +178,15 @@ arch_finish(struct arch *a, char *err)
             a->max_act = l->n_out;
         C = l->F, H = l->OH, W = l->OW;
     }
-    if (a->n_layers == 0 || (size_t)C * H * W != MNIST_CLASSES ||
+    if (a->n_layers == 0 || ((size_t)C * H * W != MNIST_CLASSES &&
+                             (size_t)C * H * W != MNIST_OUTPUTS) ||
         a->layers[a->n_layers - 1].kind != LAYER_DENSE) {
-        snprintf(err, ERRLEN, "the last layer must be 'dense %d'",
-                 MNIST_CLASSES);
+        snprintf(err, ERRLEN, "the last layer must be 'dense %d' (the "
+                 "digits) or 'dense %d' (and \"not a digit\")",
+                 MNIST_CLASSES, MNIST_OUTPUTS);
         return -1;
     }
+    a->n_classes = C * H * W;
     return 0;
 }
 

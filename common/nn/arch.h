@@ -8,8 +8,9 @@
  *     dropout P          drop probability P in [0, 1) while training
  *
  * Blank lines and '#' comments are ignored. The input is one 28x28 grey
- * image; the last layer must produce 10 outputs (the class scores, which
- * softmax turns into probabilities). Every shape is computed and checked
+ * image; the last layer must produce 10 outputs (the digits' scores,
+ * which softmax turns into probabilities) or 11 (the digits and "not a
+ * digit", core/mnist.h). Every shape is computed and checked
  * here, once, so the kernels can trust them. Tensors are stored per image
  * as (H, W, C), channels last: a convolution's matrix product then writes
  * its output directly in the layout the next layer reads. */
@@ -42,6 +43,8 @@ struct arch {
     struct layer layers[ARCH_MAX_LAYERS];
     size_t n_params;            /* size of the parameter block */
     size_t max_act;             /* largest n_in or n_out of any layer */
+    int n_classes;              /* MNIST_CLASSES, or MNIST_OUTPUTS with
+                                 * the class "not a digit" */
 };
 
 /* Parses spec text (len bytes, not necessarily NUL-terminated). Returns 0,

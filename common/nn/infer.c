@@ -47,6 +47,7 @@ infer_worker_run(void *arg)
 {
     struct infer_worker *iw = arg;
     struct net_work *w = &iw->work;
+    int K = iw->m->arch.n_classes;
 
     for (int i = 0; i < iw->n; i += w->max_n) {
         int n = iw->n - i < w->max_n ? iw->n - i : w->max_n;
@@ -54,8 +55,14 @@ infer_worker_run(void *arg)
         net_input(w->act[0], iw->pixels + (size_t)i * MNIST_PIXELS,
                   (size_t)n);
         net_forward(w, &iw->m->arch, iw->m->params, n, NULL);
-        memcpy(iw->prob + (size_t)i * MNIST_CLASSES, w->prob,
-               (size_t)n * MNIST_CLASSES * sizeof(float));
+        for (int j = 0; j < n; j++) {
+            float *row = iw->prob + (size_t)(i + j) * MNIST_OUTPUTS;
+
+            /* A network without "not a digit" leaves its column 0. */
+            memcpy(row, w->prob + (size_t)j * K, (size_t)K * sizeof(float));
+            for (int k = K; k < MNIST_OUTPUTS; k++)
+                row[k] = 0;
+        }
     }
     return NULL;
 }
@@ -70,7 +77,7 @@ infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n)
         int hi = (int)((long long)n * (t + 1) / T);
 
         in->workers[t].pixels = pixels + (size_t)lo * MNIST_PIXELS;
-        in->workers[t].prob = prob + (size_t)lo * MNIST_CLASSES;
+        in->workers[t].prob = prob + (size_t)lo * MNIST_OUTPUTS;
         in->workers[t].n = hi - lo;
         worker_reserve(in, &in->workers[t], hi - lo);
     }
@@ -81,14 +88,22 @@ double
 infer_accuracy(struct infer *in, const uint8_t *pixels,
                const uint8_t *labels, size_t n)
 {
-    float *prob = xmalloc_array(n, MNIST_CLASSES * sizeof(float));
+    float *prob = xmalloc_array(n, MNIST_OUTPUTS * sizeof(float));
     size_t correct = 0;
 
     infer_run(in, prob, pixels, (int)n);
     for (size_t i = 0; i < n; i++)
-        correct += infer_argmax(prob + i * MNIST_CLASSES) == labels[i];
+        correct += infer_verdict(prob + i * MNIST_OUTPUTS) == labels[i];
     free(prob);
     return n > 0 ? (double)correct / (double)n : 0.0;
+}
+
+int
+infer_verdict(const float *prob)
+{
+    int best = infer_argmax(prob);
+
+    return prob[MNIST_NOT_DIGIT] > prob[best] ? MNIST_NOT_DIGIT : best;
 }
 
 int

@@ -30,15 +30,21 @@ void infer_init(struct infer *in, const struct model *m, int n_threads,
                 int chunk);
 void infer_free(struct infer *in);
 
-/* prob (n, 10) = softmax(net(pixels (n, 784))). */
+/* prob (n, MNIST_OUTPUTS) = softmax(net(pixels (n, 784))): the ten
+ * digits, then "not a digit" (0 for a network without that class). */
 void infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n);
 
-/* The fraction of n images (n, 784) whose most probable class is their
- * label (0 for n == 0). */
+/* The fraction of n images (n, 784) whose verdict (infer_verdict) is
+ * their label, MNIST_NOT_DIGIT for "not a digit" (0 for n == 0). */
 double infer_accuracy(struct infer *in, const uint8_t *pixels,
                       const uint8_t *labels, size_t n);
 
-/* The most probable of the 10 classes; the first one on a tie. */
+/* The most probable of the ten digits in a row of MNIST_OUTPUTS
+ * probabilities (the forced choice); the first one on a tie. */
 int infer_argmax(const float *prob);
+
+/* The verdict on a row: MNIST_NOT_DIGIT when "not a digit" is more
+ * probable than every digit, else infer_argmax. */
+int infer_verdict(const float *prob);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/bytes.h"
+#include "core/mnist.h"
 #include "core/stopsig.h"
 #include "core/util.h"
 
@@ -97,6 +98,16 @@ header_line(const unsigned char *buf, size_t len, size_t *pos,
     return 0;
 }
 
+/* The format version a model of arch a is written in: 1 for the ten
+ * digits alone, 2 when its last output is "not a digit". A version 1
+ * file stays byte for byte what it was, and a program that reads only
+ * version 1 refuses a network whose answers it would misread. */
+static int
+model_version(const struct arch *a)
+{
+    return a->n_classes == MNIST_OUTPUTS ? 2 : 1;
+}
+
 static int
 parse_model(struct model *m, const unsigned char *buf, size_t len,
             char *err)
@@ -113,9 +124,9 @@ parse_model(struct model *m, const unsigned char *buf, size_t len,
         snprintf(err, ERRLEN, "bad header (first line)");
         return -1;
     }
-    if (version != MODEL_VERSION) {
+    if (version < 1 || version > MODEL_VERSION) {
         snprintf(err, ERRLEN, "model format version %llu, this program "
-                 "reads version %d", version, MODEL_VERSION);
+                 "reads versions 1 to %d", version, MODEL_VERSION);
         return -1;
     }
     if (header_line(buf, len, &pos, "arch", &arch_len) != 0 ||
@@ -128,6 +139,12 @@ parse_model(struct model *m, const unsigned char *buf, size_t len,
         return -1;
     }
     pos += arch_len;
+    if ((int)version != model_version(&m->arch)) {
+        snprintf(err, ERRLEN, "a version %llu model with %d classes: "
+                 "version 1 has the %d digits, version 2 also \"not a "
+                 "digit\"", version, m->arch.n_classes, MNIST_CLASSES);
+        return -1;
+    }
     if (header_line(buf, len, &pos, "params", &n_params) != 0) {
         snprintf(err, ERRLEN, "truncated or bad header (params line)");
         return -1;
@@ -354,7 +371,7 @@ serialise(struct model *m, size_t *len)
     char text[ARCH_MAX_TEXT], head[HEAD_MAX];
     size_t tl = arch_format(text, sizeof text, &m->arch), n = m->arch.n_params;
     int hl = snprintf(head, sizeof head, MAGIC " %d\narch %zu\n%sparams %zu",
-                      MODEL_VERSION, tl, text, n);
+                      model_version(&m->arch), tl, text, n);
 
     while ((hl + 1) % 64 != 0)          /* weights 64-byte aligned */
         head[hl++] = ' ';

@@ -1,6 +1,8 @@
 /* model - the model file: the architecture spec and the trained weights.
  *
- *     digits-model 1\n                    format name and version
+ *     digits-model V\n                    format name and version: 1 for
+ *                                         the ten digits, 2 with the class
+ *                                         "not a digit" (dense 11 last)
  *     arch BYTES\n                        then the canonical spec text
  *     params COUNT\n                      (padded with blanks so the weights
  *                                         start at a multiple of 64 bytes)
@@ -22,7 +24,7 @@
 
 #include "nn/arch.h"
 
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2         /* the newest read; see model_version */
 #define MODEL_ID_LEN 12
 
 struct model {

@@ -83,7 +83,7 @@ layout(struct net_work *w, const struct arch *a, char *base)
         if (l->kind == LAYER_DENSE && dense_tmp_floats(w->max_n, l->F) > col)
             col = dense_tmp_floats(w->max_n, l->F);
     }
-    w->prob = take(base, &off, n * MNIST_CLASSES, sizeof(float));
+    w->prob = take(base, &off, n * MNIST_OUTPUTS, sizeof(float));
     w->col = take(base, &off, col, sizeof(float));
     if (w->training)
         w->dcol = take(base, &off, col, sizeof(float));
@@ -186,7 +186,7 @@ net_forward(struct net_work *w, const struct arch *a, const float *params,
             break;
         }
     }
-    softmax_forward(w->prob, w->act[a->n_layers], n, MNIST_CLASSES);
+    softmax_forward(w->prob, w->act[a->n_layers], n, a->n_classes);
 }
 
 void
@@ -194,7 +194,7 @@ net_backward(struct net_work *w, const struct arch *a, const float *params,
              float *grads, const uint8_t *labels, int n, float scale)
 {
     softmax_crossentropy_backward(w->dact[a->n_layers], w->prob, labels, n,
-                                  MNIST_CLASSES, scale);
+                                  a->n_classes, scale);
     for (int i = a->n_layers - 1; i >= 0; i--) {
         const struct layer *l = &a->layers[i];
         const float *x = w->act[i], *dy = w->dact[i + 1];

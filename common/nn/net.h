@@ -33,7 +33,7 @@ struct net_work {
                                            none for the input) */
     int32_t *arg[ARCH_MAX_LAYERS];      /* maxpool argmax */
     float *mask[ARCH_MAX_LAYERS];       /* dropout masks (training) */
-    float *prob;                        /* (max_n, 10) softmax output */
+    float *prob;                        /* (max_n, n_classes) softmax */
     float *col, *dcol;                  /* conv unroll scratch */
     float *ws;                          /* gemm workspace */
     void *arena;                        /* all of the above, one block */

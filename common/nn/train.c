@@ -50,14 +50,22 @@ trainer_free(struct trainer *t)
     memset(t, 0, sizeof *t);
 }
 
+/* How many of n rows of K probabilities have their label most
+ * probable (of all K classes, "not a digit" included). */
 static int
-count_correct(const float *prob, const uint8_t *labels, int n)
+count_correct(const float *prob, const uint8_t *labels, int n, int K)
 {
     int correct = 0;
 
-    for (int i = 0; i < n; i++)
-        correct += infer_argmax(prob + (size_t)i * MNIST_CLASSES) ==
-                   labels[i];
+    for (int i = 0; i < n; i++) {
+        const float *p = prob + (size_t)i * K;
+        int best = 0;
+
+        for (int k = 1; k < K; k++)
+            if (p[k] > p[best])
+                best = k;
+        correct += best == labels[i];
+    }
     return correct;
 }
 
@@ -75,8 +83,8 @@ run_chunk(struct trainer *t, struct net_work *w, int c)
     net_input(w->act[0], t->pixels + (size_t)first * MNIST_PIXELS,
               (size_t)n);
     net_forward(w, a, t->m->params, n, &key);
-    t->chunk_loss[c] = crossentropy_sum(w->prob, labels, n, MNIST_CLASSES);
-    t->chunk_correct[c] = count_correct(w->prob, labels, n);
+    t->chunk_loss[c] = crossentropy_sum(w->prob, labels, n, a->n_classes);
+    t->chunk_correct[c] = count_correct(w->prob, labels, n, a->n_classes);
     net_backward(w, a, t->m->params, grads, labels, n,
                  1.0f / (float)t->batch);
 }

@@ -59,14 +59,20 @@ fmt(char *out, size_t cap, const char *f, ...)
 
 /* ---- checking values from the user ---- */
 
+char
+feedback_class_char(int k)
+{
+    return k == MNIST_NOT_DIGIT ? '-' : (char)('0' + k);
+}
+
 int
 feedback_parse_digit(int *out, const char *s, const char *what, char *err)
 {
-    if (s[0] < '0' || s[0] > '9' || s[1] != '\0') {
-        say(err, "%s: must be one digit 0-9", what);
+    if (((s[0] < '0' || s[0] > '9') && s[0] != '-') || s[1] != '\0') {
+        say(err, "%s: must be one digit 0-9, or - for not a digit", what);
         return -1;
     }
-    *out = s[0] - '0';
+    *out = s[0] == '-' ? MNIST_NOT_DIGIT : s[0] - '0';
     return 0;
 }
 
@@ -309,13 +315,14 @@ format_row(char *row, const struct feedback_record *rec)
     size_t n;
 
     if (rec->predicted >= 0)
-        pred[0] = (char)('0' + rec->predicted);
+        pred[0] = feedback_class_char(rec->predicted);
     if (rec->source[0] != '\0') {
         n = csv_write(src, sizeof src - 1, rec->source, strlen(rec->source));
         src[n] = '\0';
     }
-    n = (size_t)snprintf(row, ROW_CAP, "%s,%s,%d,%s,%s,%s,%s,images/%s.pgm\n",
-                         rec->id, rec->time, rec->label, pred,
+    n = (size_t)snprintf(row, ROW_CAP, "%s,%s,%c,%s,%s,%s,%s,images/%s.pgm\n",
+                         rec->id, rec->time,
+                         feedback_class_char(rec->label), pred,
                          rec->confidence, src, rec->model, rec->id);
     return n;
 }

@@ -33,8 +33,8 @@
 struct feedback_record {
     char id[FEEDBACK_ID_LEN + 1];
     char time[FEEDBACK_TIME_LEN + 1];
-    int label;                  /* 0-9 */
-    int predicted;              /* 0-9, or -1 if not given */
+    int label;                  /* 0-9, or MNIST_NOT_DIGIT */
+    int predicted;              /* the same, or -1 if not given */
     char confidence[16];        /* "0.998000", or "" */
     char source[FEEDBACK_SOURCE_MAX + 1];
     char model[FEEDBACK_MODEL_MAX + 1];
@@ -45,9 +45,13 @@ struct feedback_record {
  * and never echoes the value itself, since it may be long or hold
  * control characters. The caller knows where the value came from (an
  * option, a query) and may say so. */
-/* A digit 0-9, exactly one character; what names the field in err. */
+/* A digit 0-9, or "-" for "not a digit" (MNIST_NOT_DIGIT): exactly one
+ * character; what names the field in err. */
 int feedback_parse_digit(int *out, const char *s, const char *what,
                          char *err);
+/* The character of class k in meta.csv and label streams: the digit,
+ * or '-' for not a digit. */
+char feedback_class_char(int k);
 /* A number in [0, 1]; written back as "%.6f" into out (16 bytes). */
 int feedback_parse_confidence(char *out, const char *s, char *err);
 /* 1 to FEEDBACK_SOURCE_MAX printable ASCII characters that start with a

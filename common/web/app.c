@@ -178,7 +178,7 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
         FILE *log)
 {
     uint8_t input[MNIST_PIXELS];
-    float prob[MNIST_CLASSES];
+    float prob[MNIST_OUTPUTS];
     char msg[MSGLEN];
     int status;
 
@@ -195,7 +195,8 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
     infer_run(&app->in, prob, input, 1);
     http_head(out, 200, app->cfg.origin);
     fputs("Content-Type: application/json\r\n\r\n", out);
-    json_put_prediction(out, infer_argmax(prob), prob, input, app->m.id);
+    json_put_prediction(out, infer_verdict(prob), infer_argmax(prob), prob,
+                        input, app->m.id);
     fputc('\n', out);
 }
 

@@ -36,8 +36,8 @@ cmp -s "$T/out" "$T/pred"; ok $? "--threads 3 on stdin gives the same bytes"
 
 run sh -c 'head -c 797 "$1" | cnn-infer --json --model "$2"' sh "$T/i200" "$model"
 ok "$rc" "--json runs"
-pat='^{"prediction":[0-9],"confidence":[01]\.[0-9]\{6\},"probabilities":\[[01]\.[0-9]\{6\}\(,[01]\.[0-9]\{6\}\)\{9\}\],"model":"[0-9a-f]\{12\}"}$'
-grep -q "$pat" "$T/out"; ok $? "--json: one object with prediction, confidence, ten probabilities, model id"
+pat='^{"prediction":[0-9],"confidence":[01]\.[0-9]\{6\},"not_a_digit":false,"probabilities":\[[01]\.[0-9]\{6\}\(,[01]\.[0-9]\{6\}\)\{9\}\],"model":"[0-9a-f]\{12\}"}$'
+grep -q "$pat" "$T/out"; ok $? "--json: one object with prediction, confidence, not_a_digit, ten probabilities, model id"
 is "$(cut -c15 "$T/out")" "$(head -n 1 "$T/pred" | cut -c1)" "--json agrees with the text line"
 
 run cnn-infer --model "$model" /dev/null
