@@ -128,4 +128,21 @@ fails_with 2 'loss is not finite (try a lower --lr)' "diverging run stops with e
 run cnn-train --images "$T/s.pgm" --labels "$T/s.labels" --arch "$T/tiny.arch" \
     --epochs 1 --output "$T/no/such/dir/x.model"
 fails_with 2 'saving the checkpoint' "unwritable checkpoint path: exit 2"
+# "-" labels: a picture of no digit, for an arch ending in dense 11.
+idx2pgm --count 40 "$top/data/mnist/train-images-idx3-ubyte" > "$T/few.pgm"
+idx2pgm --count 30 "$top/data/mnist/train-labels-idx1-ubyte" > "$T/l30"
+{ cat "$T/l30"; yes - | head -n 10; } > "$T/few.labels"
+printf 'dense 10\n' > "$T/d10.arch"
+printf 'dense 11\n' > "$T/d11.arch"
+run cnn-train --arch "$T/d10.arch" --images "$T/few.pgm" --labels "$T/few.labels" \
+    --epochs 1 --output "$T/d10.model"
+fails_with 1 "line 31: '-' (not a digit), but the network has only the 10 digits" \
+    "label - with a ten-class arch: refused, naming the line"
+run cnn-train --arch "$T/d11.arch" --images "$T/few.pgm" --labels "$T/few.labels" \
+    --epochs 1 --output "$T/d11.model"
+ok "$rc" "label - with an arch ending in dense 11: trains"
+is "$(head -n 1 "$T/d11.model")" "digits-model 2" "... and the model file is version 2"
+printf 'dense 12\n' > "$T/d12.arch"
+run cnn-train --arch "$T/d12.arch" --images "$T/few.pgm" --labels "$T/few.labels" --epochs 1
+fails_with 1 "the last layer must be 'dense 10'" "dense 12 last: refused"
 done_testing

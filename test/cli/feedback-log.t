@@ -248,4 +248,19 @@ is "$(feedback-log --store "$K" --list | cut -f 3 | tr '\n' ' ')" "4 5 " \
 grep -c ',6,6,0.5' "$K/meta.csv" > "$T/n" || true
 is "$(cat "$T/n")" 0 "... no fragment of the torn row is left in meta.csv"
 
+# ---- "not a digit" (label -) ----
+N=$T/notdigit
+run feedback-log --store "$N" --label - --predicted 4 --source web "$T/b.pgm"
+ok "$rc" "--label -: a picture of no digit is recorded"
+tail -n 1 "$N/meta.csv" | cut -d , -f 3,4 | grep -qx -- '-,4'; ok $? "... meta.csv says label -, predicted 4"
+run feedback-log --store "$N" --label 4 --predicted - --source web "$T/a.pgm"
+ok "$rc" "--predicted -: a digit the model took for no digit"
+feedback-log --store "$N" --list | cut -f 3,4 > "$T/nl"
+is "$(cat "$T/nl")" "$(printf -- '-\t4\n4\t-')" "--list reads both back"
+feedback-log --store "$N" --export --labels-out "$T/nlab" > "$T/nimg"
+is "$(cat "$T/nlab" | tr '\n' ' ')" "- 4 " "--export writes - in the label stream"
+feedback-log --store "$N" --stats > "$T/nst"
+grep -qx 'label - records 1 predicted 1 agreed 0' "$T/nst"; ok $? "--stats counts the label -"
+run feedback-log --store "$N" --label -- "$T/a.pgm"
+fails_with 1 'label: must be one digit 0-9, or - for not a digit' "--label --: refused"
 done_testing
