@@ -123,6 +123,14 @@ post '/corrections?label=3&predicted=7' "$T/seven.pgm" $pgm
 grep -q "^{\"id\":\"$id\",\"duplicate\":true}$" "$T/body"; ok $? "the same again: stored once, says so"
 post '/corrections?predicted=7&label=7&model=2f5a69a2f581' "$T/photo.png" image/png
 status_is 200 "a PNG correction with a model id"
+post '/corrections?label=-&predicted=7' "$T/photo.pbm" image/x-portable-bitmap
+status_is 200 "POST /corrections?label=-: a picture of no digit"
+id2=$(sed 's/.*"id":"\([0-9a-f]*\)".*/\1/' "$T/body")
+feedback-log --store "$S" --list | grep "^$id2" | cut -f 3,4 > "$T/rec2"
+is "$(cat "$T/rec2")" "$(printf -- '-\t7')" "... stored with label -, predicted 7"
+post '/corrections?label=-' "$T/photo.pbm" image/x-portable-bitmap
+grep -q "^{\"id\":\"$id2\"" "$T/body" && grep -q '"duplicate":true' "$T/body"
+ok $? "... the same again: the same record"
 n1=$(records)
 bad=0
 for q in 'label=7;id' 'label=$(id)' 'label=%24%28id%29' 'label=%0a' \
@@ -142,7 +150,7 @@ is "$bad" 0 "11 hostile or incomplete query strings: each refused (400, or the s
 post '/corrections?label=5' "$T/blank.pgm" $pgm
 status_is 422 "a blank correction: 422"
 is "$(records)" "$n1" "... and none of them stored anything"
-is "$n1" $((n0 + 2)) "the store holds exactly the accepted records"
+is "$n1" $((n0 + 3)) "the store holds exactly the accepted records"
 
 # ---- 8 concurrent writers ----
 pids=
