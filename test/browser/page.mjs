@@ -2,18 +2,27 @@
 // playwright-core (never a downloaded browser). Prints TAP.
 //
 //   node test/browser/page.mjs BASE_URL STORE SHOTS_DIR PNG
+//   node test/browser/page.mjs --reject BASE_URL STORE SHOTS_DIR PNG NOISE1 NOISE2
 //
 // Draws digits with pointer events along stroke paths defined here, and
 // expects the right prediction and ten bars for each; uploads a PNG;
 // marks a prediction Incorrect with the right digit and finds the record
 // in the store; does the same on a phone-sized viewport with touch; and
-// writes screenshots (light, dark, phone) to SHOTS_DIR.
+// writes screenshots (light, dark, phone) to SHOTS_DIR. The answers
+// expected are those of the shipped model.
+//
+// --reject: the server has a model with a "not a digit" class that
+// rejects the noise pictures NOISE1 and NOISE2 and reads PNG (a 7) as a
+// digit. Uploads them and checks the reject answer in words, the faint
+// best guess, and feedback with label and predicted "-"; screenshots
+// page-reject.png and page-reject-phone-dark.png.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-const [base, store, shots, png] = process.argv.slice(2);
+const reject = process.argv[2] === "--reject";
+const [base, store, shots, png, noise1, noise2] = process.argv.slice(reject ? 3 : 2);
 const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let n = 0, failed = 0;
 const lines = [];
@@ -111,8 +120,13 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
   });
   try {
-    await desktop(browser);
-    await phone(browser);
+    if (reject) {
+      await rejectDesktop(browser);
+      await rejectPhone(browser);
+    } else {
+      await desktop(browser);
+      await phone(browser);
+    }
   } finally {
     await browser.close();
   }
@@ -282,6 +296,132 @@ async function phone(browser) {
   ok(recs.length === before + 1 && last[2] === "9" && last[3] === "7",
      "phone: tapped Incorrect, then 9: stored (label 9, predicted 7)");
   ok(scrolled === 0, `phone: drawing did not scroll the page (scrollY ${scrolled})`);
+  await ctx.close();
+}
+
+// The answer as shown: words or digit, the best-guess line, which bars
+// are marked, and the bars' numbers.
+async function shown(page) {
+  return page.evaluate(() => ({
+    digit: document.getElementById("digit").textContent,
+    guess: (document.getElementById("guess") || {}).textContent || "",
+    top: Array.from(document.querySelectorAll("#bars li.top")).length,
+    marked: Array.from(document.querySelectorAll("#bars li")).map((e) => e.className),
+    bars: Array.from(document.querySelectorAll("#bars li .num")).map((e) => e.textContent),
+    canAnswer: !document.getElementById("right").disabled && !document.getElementById("wrong").disabled,
+  }));
+}
+
+async function feedbackStatus(page, re) {
+  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status").textContent),
+                             re.source, { timeout: 10000 }).catch(() => {});
+  return page.textContent("#status");
+}
+
+async function rejectDesktop(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 780 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(base);
+  const about = await page.evaluate(() => document.body.innerText);
+  ok(/not a digit/i.test(about) && /single handwritten digits/.test(about) && /cannot know/.test(about),
+     "the page says what \"not a digit\" means and what the model cannot know");
+
+  // Noise: rejected, in words, with a faint best guess and no bar as the answer.
+  await page.setInputFiles("#file", noise1);
+  await answer(page);
+  const a = await shown(page);
+  diag(JSON.stringify(a));
+  ok(/does not look like a digit/.test(a.digit), `uploaded noise: "${a.digit}"`);
+  const g = /^best guess: (\d), (\d+\.\d)%$/.exec(a.guess);
+  ok(g !== null, `... with the best guess faintly ("${a.guess}")`);
+  const num = a.bars.map(parseFloat);
+  ok(g && num.length === 10 && num.indexOf(Math.max(...num)) === Number(g[1]) &&
+     a.bars[g[1]] === g[2] + "%", "... the guess is the highest of the ten bars, same percentage");
+  ok(a.top === 0 && a.marked.filter((c) => c === "guess").length === 1 &&
+     g && a.marked[g[1]] === "guess", "... no bar marked as the answer, the guess's bar marked faintly");
+  ok(num.length === 10 && num.every((v) => v >= 0 && v <= 100), "... ten bars");
+  const seen = await page.evaluate(() => {
+    const d = document.getElementById("seen").getContext("2d").getImageData(0, 0, 28, 28).data;
+    let lit = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 64) lit++;
+    return lit;
+  });
+  ok(seen > 40, `... and shows the 28x28 the model saw (${seen} bright pixels)`);
+  ok(a.canAnswer, "... Correct and Incorrect can be pressed");
+  await page.waitForTimeout(400);            /* the bars' transition */
+  await page.screenshot({ path: path.join(shots, "page-reject.png") });
+
+  // Correct: it is not a digit.
+  let before = records().length;
+  await page.click("#right");
+  let st = await feedbackStatus(page, /marked correct/);
+  ok(/marked correct \(not a digit\)/.test(st), `Correct on the reject: confirmed ("${st}")`);
+  let recs = records(), last = recs[recs.length - 1] || [];
+  ok(recs.length === before + 1 && last[2] === "-" && last[3] === "-",
+     `... stored as label -, predicted - (${JSON.stringify(last.slice(2, 4))})`);
+
+  // Incorrect: it is a 3 after all. "Not a digit" is not on offer: that
+  // would be Correct.
+  await clear(page);
+  await page.setInputFiles("#file", noise2);
+  await answer(page);
+  ok(/does not look like a digit/.test(await page.textContent("#digit")), "a second noise picture: rejected too");
+  await page.click("#wrong");
+  const offer = await page.evaluate(() => Array.from(document.querySelectorAll("#pick button"))
+    .filter((b) => b.offsetParent !== null).map((b) => b.dataset.digit).join(""));
+  ok(offer === "0123456789", `... Incorrect offers the ten digits (${offer})`);
+  before = records().length;
+  await page.click('#pick button[data-digit="3"]');
+  st = await feedbackStatus(page, /saved as a 3/);
+  ok(/Thanks: saved as a 3/.test(st), `... picked 3: confirmed ("${st}")`);
+  recs = records(); last = recs[recs.length - 1] || [];
+  ok(recs.length === before + 1 && last[2] === "3" && last[3] === "-",
+     `... stored as label 3, predicted - (${JSON.stringify(last.slice(2, 4))})`);
+
+  // A clean digit is read as one; Incorrect then offers "not a digit".
+  await clear(page);
+  await page.setInputFiles("#file", png);
+  await answer(page);
+  const d = await shown(page);
+  ok(d.digit === "7" && d.guess === "" && d.top === 1, `uploaded a 7: read as ${d.digit}, no best-guess line`);
+  await page.click("#wrong");
+  const nd = page.locator('#pick button[data-digit="-"]');
+  const offered = await nd.isVisible();
+  ok(offered && /not a digit/i.test(await nd.textContent()), "... Incorrect offers \"Not a digit\"");
+  before = records().length;
+  if (offered) await nd.click();
+  st = await feedbackStatus(page, /saved as not a digit/);
+  ok(/Thanks: saved as not a digit/.test(st), `... picked it: confirmed ("${st}")`);
+  recs = records(); last = recs[recs.length - 1] || [];
+  ok(recs.length === before + 1 && last[2] === "-" && last[3] === "7",
+     `... stored as label -, predicted 7 (${JSON.stringify(last.slice(2, 4))})`);
+
+  await clear(page);
+  ok(await page.evaluate(() => document.getElementById("digit").textContent === "?" &&
+     document.getElementById("digit").className === "" &&
+     !(document.getElementById("guess") || {}).textContent),
+     "Clear after a reject: back to the big ?");
+  ok(errors.length === 0, "no script errors" + (errors.length ? ": " + errors.join("; ") : ""));
+  await ctx.close();
+}
+
+async function rejectPhone(browser) {
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    colorScheme: "dark",
+  });
+  const page = await ctx.newPage();
+  await page.goto(base);
+  await page.setInputFiles("#file", noise1);
+  await answer(page);
+  ok(/does not look like a digit/.test(await page.textContent("#digit")), "phone, dark: noise rejected in words");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  ok(width <= 390, `... no sideways scrolling (page is ${width} px wide)`);
+  await page.locator("#wrong").tap();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(shots, "page-reject-phone-dark.png"), fullPage: true });
   await ctx.close();
 }
 
