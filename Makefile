@@ -87,6 +87,12 @@ bench: deps
 	$(MAKE) all $(TOOLS)
 	scripts/bench
 
+# How honest the answers are: rejections of MNIST digits and of pictures
+# of no digit, accuracy on the accepted (scripts/bench-honest).
+bench-honest: deps
+	$(MAKE) all $(TOOLS)
+	scripts/bench-honest
+
 serve:
 	scripts/deps serve
 	$(MAKE) all
@@ -122,7 +128,8 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all deps check train evaluate bench fuzz serve install clean
+.PHONY: all deps check train evaluate bench bench-honest fuzz serve install \
+        clean
 .SECONDARY: $(LIB_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
             $(PROGS:%=build/cmd/%.o)
 
