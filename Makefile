@@ -13,14 +13,15 @@ LDFLAGS  ?= -static
 LDLIBS    = -lnetpbm -lcsv -lm -lpthread
 PREFIX   ?= /usr/local
 
-PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi
+PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi \
+        nondigits
 # The library, by layer; each layer uses only those listed before it
 # (README.md, "Architecture"). Programs link build/libdigits.a, so each
 # takes only the objects it calls: idx2pgm gets no network code.
 CORE  = util rng threads stopsig progress json
 NN    = gemm winograd conv pool dense act loss optim arch net model infer \
         train augment
-IMG   = pgmio idx preproc dataset glyph
+IMG   = pgmio idx preproc dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
 WEB   = http fcgi convert app serve
