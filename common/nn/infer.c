@@ -101,9 +101,8 @@ infer_accuracy(struct infer *in, const uint8_t *pixels,
 int
 infer_verdict(const float *prob)
 {
-    int best = infer_argmax(prob);
-
-    return prob[MNIST_NOT_DIGIT] > prob[best] ? MNIST_NOT_DIGIT : best;
+    return prob[MNIST_NOT_DIGIT] >= INFER_REJECT_AT ? MNIST_NOT_DIGIT
+                                                   : infer_argmax(prob);
 }
 
 int

@@ -33,6 +33,17 @@ grep -q '^Access-Control-Allow-Origin: \*' "$T/out"; ok $? "... with the CORS he
 { cat "$T/photo"; printf '\n\n'; } > "$T/nl"
 post "$T/nl" $pgm
 is "$code" 200 "an image followed by blank lines: 200"
+# Not a digit: pictures of none answered as such, with a 200.
+nondigits --count 3 --seed 4242 --kinds letters,dots,noise > "$T/nd.pgm"
+pamsplit "$T/nd.pgm" "$T/nd-%d.pgm"
+i=0
+for kind in letter dot noise; do
+    post "$T/nd-$i.pgm" $pgm
+    is "$code" 200 "a $kind: 200"
+    body | grep -q '^{"prediction":null,"confidence":[01]\.[0-9]*,"not_a_digit":true,"best_guess":[0-9],'
+    ok $? "... not a digit, with the best guess"
+    i=$((i + 1))
+done
 post "$T/photo" $pgm $((n + 1))
 is "$code" 400 "a body shorter than announced: 400"
 body | grep -q "\"the body is $n bytes, not the $((n + 1)) announced\""; ok $? "... saying so"
