@@ -227,38 +227,43 @@ ink_noise(const struct img *g)
 
 /* e = for each pixel of g, the largest mean of g along a segment of TAPS
  * pixels centred on it, over NDIR directions; taps beyond the image
- * read its edge. */
+ * read its edge (a copy padded by TAPS / 2 spares the checks). */
 static struct img
 line_mean(const struct img *g)
 {
-    struct img e = img_new(g->w, g->h);
-    int off[NDIR][TAPS][2];
+    const int M = TAPS / 2, PW = g->w + 2 * M;
+    struct img e = img_new(g->w, g->h), pad = img_new(PW, g->h + 2 * M);
+    ptrdiff_t off[NDIR][TAPS];
 
+    for (int y = 0; y < pad.h; y++)
+        for (int x = 0; x < PW; x++) {
+            int xx = x - M < 0 ? 0 : x - M >= g->w ? g->w - 1 : x - M;
+            int yy = y - M < 0 ? 0 : y - M >= g->h ? g->h - 1 : y - M;
+
+            pad.v[(size_t)y * PW + x] = g->v[(size_t)yy * g->w + xx];
+        }
     for (int d = 0; d < NDIR; d++)
         for (int t = 0; t < TAPS; t++) {
             double a = 3.14159265358979 * d / NDIR;
 
-            off[d][t][0] = (int)lround((t - TAPS / 2) * cos(a));
-            off[d][t][1] = (int)lround((t - TAPS / 2) * sin(a));
+            off[d][t] = lround((t - M) * sin(a)) * PW +
+                        lround((t - M) * cos(a));
         }
     for (int y = 0; y < g->h; y++)
         for (int x = 0; x < g->w; x++) {
+            const float *c = pad.v + (size_t)(y + M) * PW + x + M;
             float best = -1e30f;
 
             for (int d = 0; d < NDIR; d++) {
                 float sum = 0.0f;
 
-                for (int t = 0; t < TAPS; t++) {
-                    int xx = x + off[d][t][0], yy = y + off[d][t][1];
-
-                    xx = xx < 0 ? 0 : xx >= g->w ? g->w - 1 : xx;
-                    yy = yy < 0 ? 0 : yy >= g->h ? g->h - 1 : yy;
-                    sum += g->v[(size_t)yy * g->w + xx];
-                }
+                for (int t = 0; t < TAPS; t++)
+                    sum += c[off[d][t]];
                 best = sum > best ? sum : best;
             }
             e.v[(size_t)y * g->w + x] = best / TAPS;
         }
+    free(pad.v);
     return e;
 }
 
