@@ -19,8 +19,11 @@
 #define FAINT_WEAK 3.5f         /* line-mean deviations: ink if joined */
 #define FAINT_STRONG 7.0f       /* line-mean deviations: surely ink */
 #define FAINT_FOUND 10.0f       /* line-mean deviations the brightest ink
-                                   must reach: on blank noisy paper the
-                                   line mean's peak stays under 10 */
+                                   must reach, or else one piece must
+                                   span FAINT_SPAN px: on blank noisy
+                                   paper the line mean's peaks stay
+                                   under 10, and short */
+#define FAINT_SPAN (2 * TAPS)
 #define NEAR 0.15f              /* of the digit's size: a piece this
                                    close joins it, however small */
 
@@ -298,9 +301,9 @@ minus_local_mean(struct img *g, int r)
 
 /* Faint ink: g becomes its line mean less the paper's typical line mean
  * (the median: most pixels are paper), and the thresholds are set in
- * deviations of that mean's noise (from its upper quartile). Returns -1
- * if nothing stands out by FAINT_FOUND deviations. */
-static int
+ * deviations of that mean's noise (from its upper quartile). Returns
+ * the brightest ink in those deviations. */
+static float
 faint_thresholds(float *strong, float *weak, struct img *g)
 {
     minus_local_mean(g, TAPS);
@@ -326,7 +329,7 @@ faint_thresholds(float *strong, float *weak, struct img *g)
     *g = e;
     *strong = FAINT_STRONG * sd;
     *weak = FAINT_WEAK * sd;
-    return top > FAINT_FOUND * sd ? 0 : -1;
+    return top / sd;
 }
 
 int
@@ -338,16 +341,23 @@ ink_find(int32_t *label, uint8_t **keep, int box[4], struct img *g,
 
     *keep = NULL;
     int clear = ink_thresholds(&strong, &weak, &top, g) == 0;
-    if (noise >= MIN_NOISE && (!clear || top < FAINT_SNR * noise)) {
-        if (faint_thresholds(&strong, &weak, g) != 0)
-            return -1;
-    } else if (!clear) {
+    float found = FAINT_FOUND;
+    if (noise >= MIN_NOISE && (!clear || top < FAINT_SNR * noise))
+        found = faint_thresholds(&strong, &weak, g);
+    else if (!clear)
         return -1;
-    }
     struct comp *pieces = find_pieces(label, g, weak, &k);
     *keep = choose_pieces(pieces, k, strong, box);
+    int span = 0;
+    for (size_t i = 0; i < k; i++)
+        if ((*keep)[i + 1]) {
+            span = pieces[i].x1 - pieces[i].x0 > span
+                   ? pieces[i].x1 - pieces[i].x0 : span;
+            span = pieces[i].y1 - pieces[i].y0 > span
+                   ? pieces[i].y1 - pieces[i].y0 : span;
+        }
     free(pieces);
-    if (box[2] < 0) {
+    if (box[2] < 0 || (found < FAINT_FOUND && span < FAINT_SPAN)) {
         free(*keep);
         *keep = NULL;
         return -1;
