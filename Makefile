@@ -21,7 +21,7 @@ PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi \
 CORE  = util rng threads stopsig progress json
 NN    = gemm winograd conv pool dense act loss optim arch net model infer \
         train augment
-IMG   = pgmio idx preproc dataset glyph canvas sketch paint nondigit
+IMG   = pgmio idx preproc ink dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
 WEB   = http fcgi convert app serve

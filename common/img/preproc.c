@@ -8,48 +8,12 @@
 
 #include "core/mnist.h"
 #include "core/util.h"
+#include "img/ink.h"
 
 #define MAX_WORK 512            /* larger inputs are block-averaged first */
 #define MID 80                  /* working size after the crop */
 #define BOX 20                  /* the digit's longer side in the output */
-#define INK_FRACTION 0.3f       /* of the brightest ink: surely ink */
-#define WEAK_FRACTION 0.1f      /* of the brightest ink: ink if joined */
-#define MIN_CONTRAST 24.0f      /* grey levels ink must rise over paper */
 #define STROKE_RATIO 0.11f      /* MNIST's stroke width / digit size */
-
-struct comp {
-    size_t area, in_band;       /* pixels, and those in the outer band */
-    float peak;                 /* its brightest pixel */
-    int x0, y0, x1, y1;         /* bounding box, inclusive */
-};
-
-/* A grey image of floats, the working currency of this file. */
-struct img {
-    float *v;
-    int w, h;
-};
-
-static struct img
-img_new(int w, int h)
-{
-    struct img im = { xcalloc((size_t)w * h, sizeof(float)), w, h };
-
-    return im;
-}
-
-/* The value with fraction q of the n samples of hist below it. */
-static int
-hist_quantile(const size_t *hist, size_t n, double q)
-{
-    size_t want = (size_t)(q * (double)n), seen = 0;
-
-    for (int v = 0; v < 256; v++) {
-        seen += hist[v];
-        if (seen > want)
-            return v;
-    }
-    return 255;
-}
 
 /* Light paper (so dark ink) if the median of the outer band is light. */
 static int
@@ -161,14 +125,33 @@ cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* A block where thick strokes cover more than three quarters is not
- * paper: paper varies smoothly, so a block far above the typical one
- * (median + 3 median deviations, at least 16 levels) is replaced by the
- * typical one. */
-static void
-drop_ink_blocks(float *paper, size_t n)
+/* The median of the up to 8 blocks around block (bx, by) of paper. */
+static float
+around(const float *paper, int nbx, int nby, int bx, int by)
 {
+    float v[8];
+    int n = 0;
+
+    for (int y = by - 1; y <= by + 1; y++)
+        for (int x = bx - 1; x <= bx + 1; x++)
+            if (x >= 0 && y >= 0 && x < nbx && y < nby && (x != bx ||
+                y != by))
+                v[n++] = paper[y * nbx + x];
+    qsort(v, (size_t)n, sizeof(float), cmp_float);
+    return n > 0 ? v[n / 2] : paper[by * nbx + bx];
+}
+
+/* A block where thick strokes cover more than three quarters is not
+ * paper: paper varies smoothly, so a block far above the blocks around
+ * it (3 median deviations of all blocks, at least 16 levels) is replaced
+ * by their median. Judged against its neighbours, not the whole page: a
+ * shadow darkens (lightens, inverted) many blocks together and is paper. */
+static void
+drop_ink_blocks(float *paper, int nbx, int nby)
+{
+    size_t n = (size_t)nbx * nby;
     float *v = xmalloc_array(n, sizeof(float));
+    float *ref = xmalloc_array(n, sizeof(float));
 
     memcpy(v, paper, n * sizeof(float));
     qsort(v, n, sizeof(float), cmp_float);
@@ -176,11 +159,14 @@ drop_ink_blocks(float *paper, size_t n)
     for (size_t i = 0; i < n; i++)
         v[i] = fabsf(paper[i] - median);
     qsort(v, n, sizeof(float), cmp_float);
-    float limit = median + (3 * v[n / 2] > 16 ? 3 * v[n / 2] : 16);
+    float margin = 3 * v[n / 2] > 16 ? 3 * v[n / 2] : 16;
+    for (int by = 0; by < nby; by++)
+        for (int bx = 0; bx < nbx; bx++)
+            ref[by * nbx + bx] = around(paper, nbx, nby, bx, by);
     for (size_t i = 0; i < n; i++)
-        if (paper[i] > limit)
-            paper[i] = median;
-    free(v);
+        if (paper[i] > ref[i] + margin)
+            paper[i] = ref[i];
+    free(v), free(ref);
 }
 
 /* Linear interpolation weight: where c lies between block centres. */
@@ -208,7 +194,7 @@ subtract_background(struct img *g)
     for (int by = 0; by < nby; by++)
         for (int bx = 0; bx < nbx; bx++)
             paper[by * nbx + bx] = block_paper(g, B, bx, by);
-    drop_ink_blocks(paper, (size_t)nbx * nby);
+    drop_ink_blocks(paper, nbx, nby);
     int *xi = xmalloc_array((size_t)g->w, 2 * sizeof(int));
     float *xt = xmalloc_array((size_t)g->w, sizeof(float));
     for (int x = 0; x < g->w; x++)
@@ -231,129 +217,6 @@ subtract_background(struct img *g)
         }
     }
     free(paper), free(xi), free(xt);
-}
-
-/* The ink thresholds, as in edge detection's hysteresis: a piece of ink
- * is what rises above *weak, all connected, and reaches *strong
- * somewhere. A thin stroke blurred to a third of the ink's contrast
- * then stays joined to the rest of its digit. Returns -1 if nothing
- * stands out from the paper. */
-static int
-ink_thresholds(float *strong, float *weak, const struct img *g)
-{
-    size_t hist[256] = { 0 }, n = (size_t)g->w * g->h;
-
-    for (size_t i = 0; i < n; i++)
-        hist[(int)g->v[i]]++;
-    /* 99.5th percentile, not the maximum: a few hot pixels of noise
-     * must not set the scale. With very little ink, the top of it. */
-    float top = (float)hist_quantile(hist, n, 0.995);
-    if (top < MIN_CONTRAST) {
-        for (top = 255; top > 0 && hist[(int)top] == 0; top--)
-            ;
-        if (top < MIN_CONTRAST)
-            return -1;
-    }
-    /* The paper's noise: most pixels are paper, so the 90th percentile
-     * of what is left after subtracting it is a noise level. */
-    float noise = (float)hist_quantile(hist, n, 0.9);
-    *strong = INK_FRACTION * top;
-    *weak = WEAK_FRACTION * top > 2 * noise ? WEAK_FRACTION * top
-                                            : 2 * noise;
-    *weak = *weak < *strong ? *weak : *strong;
-    return 0;
-}
-
-/* Flood-fills the 8-connected piece of mask at start with label id,
- * gathering its statistics. stack has room for every pixel. */
-static void
-fill(int32_t *label, int32_t *stack, const struct img *g, float thr,
-     size_t start, int32_t id, struct comp *c, int band)
-{
-    size_t top = 0;
-
-    memset(c, 0, sizeof *c);
-    c->x0 = g->w, c->y0 = g->h, c->x1 = c->y1 = -1;
-    label[start] = id;
-    stack[top++] = (int32_t)start;
-    while (top > 0) {
-        size_t p = (size_t)stack[--top];
-        int x = (int)(p % (size_t)g->w), y = (int)(p / (size_t)g->w);
-
-        c->area++;
-        c->peak = g->v[p] > c->peak ? g->v[p] : c->peak;
-        c->in_band += x < band || y < band || x >= g->w - band ||
-                      y >= g->h - band;
-        c->x0 = x < c->x0 ? x : c->x0, c->x1 = x > c->x1 ? x : c->x1;
-        c->y0 = y < c->y0 ? y : c->y0, c->y1 = y > c->y1 ? y : c->y1;
-        for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++) {
-                int nx = x + dx, ny = y + dy;
-                size_t q = (size_t)ny * g->w + nx;
-
-                if (nx < 0 || ny < 0 || nx >= g->w || ny >= g->h ||
-                    label[q] != 0 || g->v[q] <= thr)
-                    continue;
-                label[q] = id;
-                stack[top++] = (int32_t)q;
-            }
-    }
-}
-
-/* Labels the pieces of ink above thr; returns them (free()) and their
- * count; label (w x h) gets each pixel's piece number, 0 for none. */
-static struct comp *
-find_pieces(int32_t *label, const struct img *g, float thr, size_t *count)
-{
-    size_t n = (size_t)g->w * g->h, cap = 16, k = 0;
-    struct comp *c = xmalloc_array(cap, sizeof *c);
-    int32_t *stack = xmalloc_array(n, sizeof(int32_t));
-    int band = (g->w < g->h ? g->w : g->h) / 20;
-
-    band = band < 1 ? 1 : band;
-    memset(label, 0, n * sizeof(int32_t));
-    for (size_t p = 0; p < n; p++) {
-        if (g->v[p] <= thr || label[p] != 0)
-            continue;
-        if (k == cap) {
-            cap *= 2;
-            c = realloc(c, cap * sizeof *c);
-            if (c == NULL)
-                fatal(2, "out of memory labelling ink");
-        }
-        fill(label, stack, g, thr, p, (int32_t)(k + 1), &c[k], band);
-        k++;
-    }
-    free(stack);
-    *count = k;
-    return c;
-}
-
-/* Which pieces are the digit: sure ink somewhere, not specks (under 5%
- * of the largest piece) and not scan borders (mostly inside the outer
- * band). */
-static uint8_t *
-choose_pieces(const struct comp *c, size_t k, float strong, int box[4])
-{
-    uint8_t *keep = xcalloc(k + 1, 1);
-    size_t largest = 0;
-
-    for (size_t i = 0; i < k; i++)
-        if (c[i].in_band * 10 < c[i].area * 8 && c[i].area > largest &&
-            c[i].peak > strong)
-            largest = c[i].area;
-    box[0] = box[1] = 1 << 30, box[2] = box[3] = -1;
-    for (size_t i = 0; i < k; i++) {
-        if (c[i].in_band * 10 >= c[i].area * 8 || c[i].peak <= strong ||
-            c[i].area * 20 < largest || c[i].area < 2)
-            continue;
-        keep[i + 1] = 1;
-        box[0] = c[i].x0 < box[0] ? c[i].x0 : box[0];
-        box[1] = c[i].y0 < box[1] ? c[i].y0 : box[1];
-        box[2] = c[i].x1 > box[2] ? c[i].x1 : box[2];
-        box[3] = c[i].y1 > box[3] ? c[i].y1 : box[3];
-    }
-    return keep;
 }
 
 /* Zeroes all of g but the kept pieces and the faint edge around them
@@ -557,22 +420,18 @@ preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
 {
     struct img g = load_working(in, w, h, polarity);
     int32_t *label = xmalloc_array((size_t)g.w * g.h, sizeof(int32_t));
-    size_t k = 0;
+    uint8_t *keep;
     int box[4];
 
-    float strong = 0, weak = 0;
-
+    float noise = ink_noise(&g);
     subtract_background(&g);
-    int found = ink_thresholds(&strong, &weak, &g) == 0;
-    struct comp *pieces = found ? find_pieces(label, &g, weak, &k) : NULL;
-    uint8_t *keep = choose_pieces(pieces, k, strong, box);
-    if (box[2] < 0) {
-        free(g.v), free(label), free(pieces), free(keep);
+    if (ink_find(label, &keep, box, &g, noise) != 0) {
+        free(g.v), free(label);
         snprintf(err, ERRLEN, "no ink found");
         return PREPROC_NO_INK;
     }
     keep_ink(&g, label, keep, box);
-    free(label), free(pieces), free(keep);
+    free(label), free(keep);
     if (dump != NULL)
         dump->ink = to_bytes(&g), dump->ink_w = g.w, dump->ink_h = g.h;
 

@@ -3,12 +3,18 @@
  *
  *   1. polarity: the paper is the median of the outer tenth; if
  *      it is light the image is inverted, so ink is always light;
- *   2. background: a coarse grid of block medians, interpolated, is the
- *      paper's (uneven) brightness, and is subtracted;
- *   3. ink: 8-connected pieces above 10% of the brightest ink (and
- *      above the paper's noise) that reach 30% somewhere; pieces much
- *      smaller than the largest (specks) and lines along the frame
- *      (scan borders) are dropped;
+ *   2. background: a coarse grid of block lower quartiles, interpolated,
+ *      is the paper's (uneven) brightness, and is subtracted; a block far
+ *      above its neighbours is ink and takes their median instead;
+ *   3. ink (ink.c): 8-connected pieces above 10% of the brightest ink
+ *      (and above the paper's noise) that reach 30% somewhere; where
+ *      the ink is faint next to the noise (a thin pencil line), the
+ *      image is first replaced by its largest mean along 9 px lines in
+ *      8 directions, less the local mean, and the thresholds are 3.5
+ *      and 7 deviations of that mean's noise. Lines along the frame
+ *      (scan borders) are dropped, and so are pieces much smaller than
+ *      the largest (specks) unless within 15% of the digit's size of
+ *      its box: a broken pencil stroke is one digit;
  *   4. crop to the ink's bounding box and scale (aspect kept) so the
  *      longer side is 80 px, area-averaged;
  *   5. stroke width: measured as 2 * area / perimeter and brought into

@@ -12,7 +12,14 @@
  *       on uneven grey paper (200-240 with a slope), placed off-centre
  *       on a canvas of 100-600 px, blurred a little, with noise; --thin
  *       first thins the enlarged ink to strokes 1-2 px wide; --canvas N
- *       makes every canvas N x N with the digit enlarged 10x. */
+ *       makes every canvas N x N with the digit enlarged 10x;
+ *   mkimage photo --faint SEED < digits.pgm > photos.pgm
+ *       a pencil on a phone photo: the digit enlarged 4-10x and thinned
+ *       to strokes 1-3 px wide, ink only 40-80 levels darker than the
+ *       paper (170-240) and uneven along the stroke (pressure, grain),
+ *       on half the digits broken by 2-4 gaps; paper lit unevenly (a
+ *       slope and a soft shadow up to 40 levels deep), blurred by one
+ *       or two [1 2 1] passes, noise of 2-5 levels; canvas as photo. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -198,6 +205,142 @@ photo(const uint8_t *d, struct rng *r, int thin, int canvas, int *w, int *h)
     return out;
 }
 
+/* Approximately normal noise of standard deviation 1/sqrt(3): the sum
+ * of four 16-bit uniform numbers of one draw, centred. */
+static double
+noise4(struct rng *r)
+{
+    uint64_t b = rng_next(r);
+
+    return ((double)(b & 0xffff) + (double)(b >> 16 & 0xffff) +
+            (double)(b >> 32 & 0xffff) + (double)(b >> 48)) / 65536.0 - 2.0;
+}
+
+/* Cuts n gaps of radius rad into the 1 px skeleton big (S x S): around
+ * random ink pixels, as a pencil skips on the paper. */
+static void
+cut_gaps(double *big, int S, int n, int rad, struct rng *r)
+{
+    int n_ink = 0;
+
+    for (int i = 0; i < S * S; i++)
+        n_ink += big[i] > 0;
+    for (int g = 0; g < n && n_ink > 0; g++) {
+        int k = (int)rng_below(r, (uint32_t)n_ink), i = 0;
+
+        while (big[i] == 0 || k-- > 0)
+            i++;
+        for (int dy = -rad; dy <= rad; dy++)
+            for (int dx = -rad; dx <= rad; dx++) {
+                int x = i % S + dx, y = i / S + dy;
+
+                if (x >= 0 && y >= 0 && x < S && y < S &&
+                    dx * dx + dy * dy <= rad * rad)
+                    big[y * S + x] = 0;
+            }
+        n_ink = 0;
+        for (int j = 0; j < S * S; j++)
+            n_ink += big[j] > 0;
+    }
+}
+
+/* The pencil strokes of d enlarged s times (S = 28 s square): the 1 px
+ * skeleton, maybe broken, grown to 1-3 px, its darkness (0-1) varying
+ * with pressure along the stroke and with the grain of the paper. */
+static double *
+pencil(const uint8_t *d, int s, struct rng *r)
+{
+    int S = 28 * s, width = 1 + (int)rng_below(r, 3);
+    double *big = enlarge(d, s, 1);
+    double *out = xcalloc((size_t)S * S, sizeof(double));
+    double fx = 0.05 + 0.1 * rng_uniform(r), fy = 0.05 + 0.1 * rng_uniform(r);
+    double ph = 6.2831853 * rng_uniform(r);
+
+    if (rng_below(r, 2))
+        cut_gaps(big, S, 2 + (int)rng_below(r, 3), 1 + (int)rng_below(r,
+                 (uint32_t)(1 + s / 2)), r);
+    for (int y = 0; y < S; y++)
+        for (int x = 0; x < S; x++) {
+            int on = 0;
+
+            for (int dy = 0; dy < width && !on; dy++)
+                for (int dx = 0; dx < width && !on; dx++)
+                    on = y + dy - width / 2 >= 0 && y + dy - width / 2 < S &&
+                         x + dx - width / 2 >= 0 && x + dx - width / 2 < S &&
+                         big[(y + dy - width / 2) * S + x + dx - width / 2];
+            if (on)
+                out[y * S + x] = (0.9 + 0.1 * sin(fx * x + fy * y + ph)) *
+                                 (0.8 + 0.2 * rng_uniform(r));
+        }
+    free(big);
+    return out;
+}
+
+/* c (W x H) blurred in place by the separable [1 2 1] / 4 kernel. */
+static void
+blur121(double *c, int W, int H)
+{
+    double *t = xmalloc_array((size_t)W * H, sizeof(double));
+
+    for (int pass = 0; pass < 2; pass++) {
+        int len = pass ? H : W, step = pass ? W : 1;
+
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                int i = pass ? y : x;
+                size_t p = (size_t)y * W + x;
+                double a = c[i > 0 ? p - step : p];
+                double b = c[i + 1 < len ? p + step : p];
+
+                t[p] = (a + 2 * c[p] + b) / 4;
+            }
+        memcpy(c, t, (size_t)W * H * sizeof(double));
+    }
+    free(t);
+}
+
+/* One faint pencil photo of digit d into a new canvas (*w x *h). */
+static uint8_t *
+faint_photo(const uint8_t *d, struct rng *r, int *w, int *h)
+{
+    int s = 4 + (int)rng_below(r, 7), S = 28 * s;
+    int W = S + 20 + (int)rng_below(r, (uint32_t)(600 - S - 19));
+    int H = S + 20 + (int)rng_below(r, (uint32_t)(600 - S - 19));
+    int ox = (int)rng_below(r, (uint32_t)(W - S)), oy = (int)rng_below(r,
+                                                   (uint32_t)(H - S));
+    double paper = 170 + 70 * rng_uniform(r), ink = 40 + 40 * rng_uniform(r);
+    double gx = (rng_uniform(r) - 0.5) * 60 / W, gy = (rng_uniform(r) - 0.5)
+                                                     * 60 / H;
+    double sx = W * rng_uniform(r), sy = H * rng_uniform(r);
+    double sr = (W + H) * (0.2 + 0.3 * rng_uniform(r)), depth = 40 *
+                rng_uniform(r), sd = 2 + 3 * rng_uniform(r);
+    int blurs = 1 + (int)rng_below(r, 2);
+    double *big = pencil(d, s, r);
+    double *c = xmalloc_array((size_t)W * H, sizeof(double));
+    uint8_t *out = xmalloc((size_t)W * H);
+
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            double p = paper + gx * (x - W / 2.0) + gy * (y - H / 2.0) -
+                       depth * exp(-((x - sx) * (x - sx) + (y - sy) *
+                                   (y - sy)) / (sr * sr));
+            int in = x >= ox && x < ox + S && y >= oy && y < oy + S;
+
+            c[(size_t)y * W + x] = p - (in ? ink * big[(y - oy) * S + x
+                                                      - ox] : 0);
+        }
+    for (int i = 0; i < blurs; i++)
+        blur121(c, W, H);
+    for (size_t i = 0; i < (size_t)W * H; i++) {
+        double v = c[i] + sd * 1.7320508 * noise4(r);
+
+        out[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5);
+    }
+    free(big), free(c);
+    *w = W, *h = H;
+    return out;
+}
+
 static int
 photos(int thin, int canvas, unsigned long seed)
 {
@@ -213,7 +356,8 @@ photos(int thin, int canvas, unsigned long seed)
         if (w != 28 || h != 28)
             fatal(1, "image %zu is not 28x28", i + 1);
         rng_init(&r, seed, i++, 0, 0);
-        uint8_t *img = photo(d, &r, thin, canvas, &W, &H);
+        uint8_t *img = thin < 0 ? faint_photo(d, &r, &W, &H)
+                                : photo(d, &r, thin, canvas, &W, &H);
         if (pgmio_write(stdout, img, W, H) != 0)
             fatal(2, "write error");
         free(img);
@@ -236,11 +380,14 @@ main(int argc, char *argv[])
     if (argc == 4 && strcmp(argv[1], "photo") == 0 &&
         strcmp(argv[2], "--thin") == 0)
         return photos(1, 0, strtoul(argv[3], NULL, 10));
+    if (argc == 4 && strcmp(argv[1], "photo") == 0 &&
+        strcmp(argv[2], "--faint") == 0)
+        return photos(-1, 0, strtoul(argv[3], NULL, 10));
     if (argc == 5 && strcmp(argv[1], "photo") == 0 &&
         strcmp(argv[2], "--canvas") == 0 && atoi(argv[3]) >= 300)
         return photos(0, atoi(argv[3]), strtoul(argv[4], NULL, 10));
     fprintf(stderr, "usage: mkimage shape KIND W H X Y SIZE dark|light\n"
-            "       mkimage photo [--thin | --canvas N] SEED "
+            "       mkimage photo [--thin | --faint | --canvas N] SEED "
             "< digits.pgm\n");
     return 1;
 }
