@@ -21,13 +21,16 @@ static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s [--polarity auto|dark-ink|light-ink] "
-            "[--max-pixels N]\n               [--dump-dir DIR] [FILE]\n",
+            "[--max-pixels N]\n               [--dump-dir DIR] "
+            "[--skip-blank] [FILE]\n",
             progname());
     if (fp == stdout)
         fputs("Make each image of a PNM stream a 28x28 MNIST-like digit.\n"
               "  --polarity P    auto (default): decide from the paper;\n"
               "                  dark-ink or light-ink to force it\n"
               "  --max-pixels N  refuse larger images (default 25000000)\n"
+              "  --skip-blank    leave out an image with no ink (said on "
+              "stderr)\n                  instead of stopping there\n"
               "  --dump-dir DIR  also write each image's intermediate steps\n"
               "                  there: N-ink.pgm and N-crop.pgm\n"
               "  --help          show this help\n"
@@ -70,7 +73,7 @@ main(int argc, char *argv[])
 {
     static const struct option lo[] = {
         { "polarity", 1, NULL, 'p' }, { "max-pixels", 1, NULL, 'm' },
-        { "dump-dir", 1, NULL, 'd' },
+        { "dump-dir", 1, NULL, 'd' }, { "skip-blank", 0, NULL, 's' },
         { "help", 0, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -80,7 +83,7 @@ main(int argc, char *argv[])
     uint8_t out[MNIST_SIDE * MNIST_SIDE], *pix;
     char err[ERRLEN];
     FILE *fp;
-    int c, w, h, rc;
+    int c, w, h, rc, skip_blank = 0;
 
     set_progname(argv[0]);
     pm_init(progname(), 0);
@@ -91,6 +94,7 @@ main(int argc, char *argv[])
         case 'm': max_pixels = parse_count(optarg, 1, (size_t)1 << 31,
                                            "--max-pixels"); break;
         case 'd': dump_dir = optarg; break;
+        case 's': skip_blank = 1; break;
         case 'h': usage(stdout, 0);
         default:  usage(stderr, 1);
         }
@@ -104,9 +108,16 @@ main(int argc, char *argv[])
         struct preproc_dump d = { 0 };
 
         index++;
-        if (preproc_image(out, pix, w, h, pol, dump_dir ? &d : NULL, err))
-            fatal(1, "%s: image %zu: %s", name, index, err);
+        rc = preproc_image(out, pix, w, h, pol, dump_dir ? &d : NULL, err);
         free(pix);
+        if (rc == PREPROC_NO_INK && skip_blank) {
+            fprintf(stderr, "%s: %s: image %zu: %s: left out\n", progname(),
+                    name, index, err);
+            preproc_dump_free(&d);
+            continue;
+        }
+        if (rc != 0)
+            fatal(1, "%s: image %zu: %s", name, index, err);
         if (dump_dir != NULL)
             dump_steps(dump_dir, index, &d);
         preproc_dump_free(&d);
