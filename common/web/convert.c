@@ -36,6 +36,14 @@ jpeg_size(uint64_t *w, uint64_t *h, const uint8_t *b, size_t n)
         int m = b[i + 1];
         size_t len = (size_t)b[i + 2] << 8 | b[i + 3];
 
+        if (m == 0xff) {                /* a fill byte */
+            i++;
+            continue;
+        }
+        if (m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+            i += 2;                     /* a marker with no length */
+            continue;
+        }
         if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
             *h = (uint64_t)b[i + 5] << 8 | b[i + 6];
             *w = (uint64_t)b[i + 7] << 8 | b[i + 8];
@@ -100,8 +108,10 @@ spawn(const char *path, char *const argv[], FILE *in, int out_fd,
     if (pid != 0)
         return pid;
     struct rlimit cpu = { CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS };
+    struct rlimit mem = { CONVERT_MEMORY, CONVERT_MEMORY };
     if (dup2(fileno(in), 0) < 0 || dup2(out_fd, 1) < 0 ||
-        dup2(fileno(errf), 2) < 0 || setrlimit(RLIMIT_CPU, &cpu) != 0)
+        dup2(fileno(errf), 2) < 0 || setrlimit(RLIMIT_CPU, &cpu) != 0 ||
+        setrlimit(RLIMIT_AS, &mem) != 0)
         _exit(126);
     execv(path, argv);
     _exit(127);
@@ -169,13 +179,21 @@ run(uint8_t **out, size_t *out_len, FILE *in, FILE *errf,
     if (rc != 0)
         kill(pid, SIGKILL);
     close(fds[0]);
+    status = -1;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (rc != 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-        if (rc != 0)
-            snprintf(err, ERRLEN, "the %s image is too large", what);
+    if (status == -1) {
+        free(*out), *out = NULL;
+        snprintf(err, ERRLEN, "waitpid: %s", strerror(errno));
+        return -1;
+    }
+    if (rc != 0) {
+        free(*out), *out = NULL;
+        snprintf(err, ERRLEN, "the %s image is too large", what);
         return rc;
     }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
     free(*out), *out = NULL;
     if (WIFEXITED(status) && WEXITSTATUS(status) >= 126) {
         snprintf(err, ERRLEN, "%s could not be started", path);
@@ -200,7 +218,14 @@ convert_to_pnm(uint8_t **out, size_t *out_len, const uint8_t *body,
                                   : jpeg_size(&w, &h, body, n);
 
     *out = NULL, *out_len = 0;
-    if (known == 0 && w * h > max_pixels) {
+    if (known != 0) {
+        /* No size to check: a decoder could be made to allocate for any
+         * size it finds later, so the image is refused unread. */
+        snprintf(err, ERRLEN, "%s: no image size found in the header",
+                 kind == MEDIA_PNG ? "PNG" : "JPEG");
+        return 1;
+    }
+    if (w * h > max_pixels) {
         snprintf(err, ERRLEN, "%llux%llu is more than %zu pixels",
                  (unsigned long long)w, (unsigned long long)h, max_pixels);
         return 2;

@@ -6,16 +6,19 @@
  * (tmpfile(): already unlinked, so a crash leaves nothing behind), its
  * PNM comes back through a pipe and is cut off at a cap, and the child
  * runs under a CPU-time limit. A PNG's size is read from its header and
- * checked before the child starts. */
+ * checked before the child starts; one whose header gives no size is
+ * refused. */
 #ifndef CONVERT_H
 #define CONVERT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 
 #include "web/http.h"
 
 #define CONVERT_CPU_SECONDS 5   /* a converter's CPU time, at most */
+#define CONVERT_MEMORY ((rlim_t)1 << 30)    /* its address space */
 
 /* Converts body (n bytes of kind MEDIA_PNG or MEDIA_JPEG) into a new
  * buffer *out of *out_len bytes (free() it) holding a PNM image of at

@@ -198,9 +198,8 @@ parse_params(struct fcgi_request *rq, const uint8_t *raw, size_t n,
             return -1;
         }
         if (rq->n_params == FCGI_MAX_PARAMS) {
-            snprintf(err, ERRLEN, "more than %d parameters",
-                     FCGI_MAX_PARAMS);
-            return -1;
+            p += nl + vl;       /* the rest (a client's many headers) */
+            continue;
         }
         rq->params[rq->n_params].name = out;
         memcpy(out, p, nl), out += nl, *out++ = '\0', p += nl;

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define FCGI_MAX_PARAMS_BYTES 65536     /* all names and values together */
-#define FCGI_MAX_PARAMS 256             /* name-value pairs */
+#define FCGI_MAX_PARAMS 256             /* pairs kept; later ones dropped */
 
 struct fcgi_param {
     const char *name, *value;           /* point into the request's buffer */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -216,12 +217,12 @@ remove_socket(int fd)
         unlink(sun.sun_path);
 }
 
-/* Reaps dead workers and starts new ones in their place. A worker that
- * keeps dying at once would spin: after 100 replacements the server
- * gives up. */
+/* Reaps dead workers and starts new ones in their place. Workers that
+ * keep dying at once would spin: more than 100 replacements with no
+ * pause of a minute between two of them, and the server gives up. */
 static int
 replace_dead(struct web_app *app, int lfd, pid_t *pids, int n,
-             const sigset_t *old, int *replaced)
+             const sigset_t *old, int *replaced, double *last)
 {
     pid_t pid;
     int status;
@@ -231,6 +232,9 @@ replace_dead(struct web_app *app, int lfd, pid_t *pids, int n,
             if (pids[i] == pid) {
                 fprintf(stderr, "%s: worker %ld ended (status %d); starting "
                         "another\n", progname(), (long)pid, status);
+                if (now_seconds() - *last > 60)
+                    *replaced = 0;
+                *last = now_seconds();
                 if (++*replaced > 100)
                     return -1;
                 pids[i] = start_worker(app, lfd, old);
@@ -244,6 +248,7 @@ serve_fastcgi(struct web_app *app, int lfd, int n_workers)
     pid_t pids[MAX_WORKERS];
     sigset_t stop, old;
     int sig, replaced = 0, rc = 0;
+    double last = 0;
 
     fcntl(lfd, F_SETFD, FD_CLOEXEC);
     if (n_workers == 0) {
@@ -266,7 +271,8 @@ serve_fastcgi(struct web_app *app, int lfd, int n_workers)
     for (int i = 0; i < n_workers; i++)
         pids[i] = start_worker(app, lfd, &old);
     while (sigwait(&stop, &sig) == 0 && sig == SIGCHLD)
-        if (replace_dead(app, lfd, pids, n_workers, &old, &replaced) != 0) {
+        if (replace_dead(app, lfd, pids, n_workers, &old, &replaced,
+                         &last) != 0) {
             fprintf(stderr, "%s: workers keep dying: stopping\n",
                     progname());
             rc = 2;
@@ -296,7 +302,8 @@ listen_unix(const char *path)
     memcpy(sun.sun_path, path, strlen(path) + 1);
     if (connect(probe, (struct sockaddr *)&sun, sizeof sun) == 0)
         fatal(1, "%s: another server is listening there", path);
-    if (errno == ECONNREFUSED)
+    struct stat st;
+    if (errno == ECONNREFUSED && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
         unlink(path);           /* a stale socket of a killed server */
     close(probe);
     if (bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0)

@@ -65,6 +65,14 @@ is "$code" 413 "a PGM header of 900 megapixels: 413 before any pixel is read"
 printf '\211PNG\r\n\032\n\0\0\0\rIHDR\0\1\206\240\0\1\206\240\10\0\0\0\0' > "$T/huge.png"
 post "$T/huge.png" image/png
 is "$code" 413 "a PNG header of 100000x100000: 413, the converter never started"
+printf '\377\330\377\376\000\004ab' > "$T/nosize.jpg"
+head -c 2000 /dev/urandom >> "$T/nosize.jpg"
+post "$T/nosize.jpg" image/jpeg
+is "$code" 400 "a JPEG with no frame header: 400, not handed to the decoder"
+body | grep -q 'no image size found'; ok $? "... saying so"
+printf '\377\330\377\377\377\320\377\300\000\021\010\377\377\377\377\003' > "$T/huge.jpg"
+post "$T/huge.jpg" image/jpeg
+is "$code" 413 "a JPEG of 65535x65535 behind fill bytes and a marker: 413"
 head -c 60 /dev/urandom > "$T/noise.png"
 post "$T/noise.png" image/png
 is "$code" 400 "a PNG that is noise: 400"
@@ -101,6 +109,10 @@ grep -q 'none.html' "$T/out"; ok $(( ! $? )) "... (the client does not see it)"
 run "$top/bin/digits-cgi" --help
 is "$rc" 0 "--help exits 0"
 grep -q '^usage: digits-cgi' "$T/out"; ok $? "... and prints the usage"
+printf 'precious\n' > "$T/regular"
+run "$top/bin/digits-cgi" --listen "$T/regular"
+[ "$rc" -ne 0 ] && [ "$(cat "$T/regular")" = precious ]
+ok $? "--listen on a path that is a regular file: refused, the file untouched"
 run "$top/bin/digits-cgi" --listen 'nowhere'
 fails_with 1 'not a socket path' "--listen with a bad address: exit 1"
 run "$top/bin/digits-cgi" --listen '127.0.0.1:99999'
