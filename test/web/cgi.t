@@ -35,7 +35,7 @@ post "$T/nl" $pgm
 is "$code" 200 "an image followed by blank lines: 200"
 # Not a digit: pictures of none answered as such, with a 200.
 nondigits --count 3 --seed 4242 --kinds letters,dots,noise > "$T/nd.pgm"
-pamsplit "$T/nd.pgm" "$T/nd-%d.pgm"
+pamsplit "$T/nd.pgm" "$T/nd-%d.pgm" 2> /dev/null
 i=0
 for kind in letter dot noise; do
     post "$T/nd-$i.pgm" $pgm
