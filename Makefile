@@ -20,8 +20,8 @@ PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi \
 # takes only the objects it calls: idx2pgm gets no network code.
 CORE  = util rng threads stopsig progress json
 NN    = gemm winograd conv pool dense act loss optim arch net model infer \
-        train augment
-IMG   = pgmio idx preproc ink dataset glyph canvas sketch paint nondigit
+        train augment number
+IMG   = pgmio idx preproc ink segment dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
 WEB   = http fcgi convert app serve

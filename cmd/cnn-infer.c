@@ -19,6 +19,7 @@
 #include "core/util.h"
 #include "img/pgmio.h"
 #include "nn/infer.h"
+#include "nn/number.h"
 
 #define CHUNK 256               /* images read before classifying */
 #define WORK_BYTES (4 << 20)    /* activation memory per thread */
@@ -27,7 +28,7 @@ static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s [--model FILE] [--json [--echo-input]] "
-            "[--threads N]\n       [--no-reject] [FILE]\n"
+            "[--threads N]\n       [--no-reject] [--groups FILE] [FILE]\n"
             "       %s [--model FILE] [--json] --check\n", progname(),
             progname());
     if (fp == stdout)
@@ -40,6 +41,10 @@ usage(FILE *fp, int status)
               "pixels, base64\n"
               "  --no-reject   always name a digit, even for a picture the "
               "model\n                takes for no digit\n"
+              "  --groups FILE read numbers: FILE is preproc --split "
+              "--groups's; one\n                line per picture, NUMBER "
+              "CONF D:C ... (- when one of its\n                digits is "
+              "not a digit), or one JSON object with --json\n"
               "  --check       load the model, print its id and exit\n"
               "  --threads N   worker threads (default: all cores)\n"
               "  --help        show this help\n"
@@ -48,7 +53,7 @@ usage(FILE *fp, int status)
 }
 
 struct opts {
-    const char *model, *file;
+    const char *model, *file, *groups;
     int json, echo, check, threads, no_reject;
 };
 
@@ -97,6 +102,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         { "echo-input", no_argument,       NULL, 'e' },
         { "check",      no_argument,       NULL, 'c' },
         { "no-reject",  no_argument,       NULL, 'r' },
+        { "groups",     required_argument, NULL, 'g' },
         { "help",       no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -109,6 +115,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         case 'e': o->echo = 1; break;
         case 'c': o->check = 1; break;
         case 'r': o->no_reject = 1; break;
+        case 'g': o->groups = optarg; break;
         case 't': o->threads = (int)parse_count(optarg, 1, 64, "--threads");
                   break;
         case 'h': usage(stdout, 0);
@@ -116,7 +123,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         }
     }
     if (argc - optind > 1 || (o->check && argc != optind) ||
-        (o->echo && !o->json))
+        (o->echo && !o->json) || (o->groups && o->no_reject))
         usage(stderr, 1);
     o->file = argc - optind == 1 ? argv[optind] : NULL;
 }
@@ -173,6 +180,157 @@ run_stream(struct infer *in, const struct model *m, FILE *fp,
     free(pix), free(prob);
 }
 
+/* One group line of preproc --split --groups: "SLICES A-B:BOX ...".
+ * Returns the number of candidates, or -1 with the reason in err. */
+static int
+parse_group(char *line, int *slices, int *first, int *last, float *prior,
+            char *err)
+{
+    char *tok, *save = NULL, *end;
+    int n = -1;
+
+    for (tok = strtok_r(line, " \t\n", &save); tok != NULL;
+         tok = strtok_r(NULL, " \t\n", &save), n++) {
+        long a, b;
+
+        if (n < 0) {
+            a = strtol(tok, &end, 10);
+            if (end == tok || *end != '\0' || a < 0 ||
+                a > NUMBER_MAX_SLICES) {
+                snprintf(err, ERRLEN, "'%.20s' is not a slice count "
+                         "(0-%d)", tok, NUMBER_MAX_SLICES);
+                return -1;
+            }
+            *slices = (int)a;
+            continue;
+        }
+        if (n == NUMBER_MAX_IMAGES) {
+            snprintf(err, ERRLEN, "more than %d images", NUMBER_MAX_IMAGES);
+            return -1;
+        }
+        a = strtol(tok, &end, 10);
+        if (end == tok || *end != '-' || a < 0 || a >= *slices)
+            goto bad;
+        b = strtol(end + 1, &end, 10);
+        if (end == tok || *end != ':' || b <= a || b > *slices)
+            goto bad;
+        char *pe;
+        double p = strtod(end + 1, &pe);
+        if (pe == end + 1 || (*pe != '\0' && *pe != ':') || !(p > 0.0) ||
+            p > 1.0)
+            goto bad;
+        first[n] = (int)a, last[n] = (int)b, prior[n] = (float)p;
+    }
+    if (n < 0) {
+        snprintf(err, ERRLEN, "an empty line");
+        return -1;
+    }
+    if ((*slices == 0) != (n == 0)) {
+        snprintf(err, ERRLEN, "%d slices but %d images", *slices, n);
+        return -1;
+    }
+    return n;
+bad:
+    snprintf(err, ERRLEN, "image %d: '%.30s' is not A-B:P with 0 <= A < B "
+             "<= %d and 0 < P <= 1", n + 1, tok, *slices);
+    return -1;
+}
+
+/* One number's answer, from its n candidates' probabilities. */
+static void
+print_number(const struct number_read *r, const float *prob,
+             const uint8_t *pix, const struct opts *o, const char *model_id)
+{
+    if (o->json) {
+        float p[NUMBER_MAX_SLICES * MNIST_OUTPUTS];
+        uint8_t in[NUMBER_MAX_SLICES * MNIST_PIXELS];
+        int guess[NUMBER_MAX_SLICES];
+
+        for (int j = 0; j < r->n; j++) {
+            memcpy(p + j * MNIST_OUTPUTS, prob + (size_t)r->chosen[j] *
+                   MNIST_OUTPUTS, MNIST_OUTPUTS * sizeof(float));
+            memcpy(in + j * MNIST_PIXELS, pix + (size_t)r->chosen[j] *
+                   MNIST_PIXELS, MNIST_PIXELS);
+            guess[j] = r->guess[j] - '0';
+        }
+        json_put_number(stdout, r->rejected || r->n == 0 ? NULL : r->text,
+                        r->confidence, r->guess, r->n, r->verdict, guess, p,
+                        o->echo ? in : NULL, model_id);
+    } else {
+        printf("%s %.6f", r->rejected || r->n == 0 ? "-" : r->text,
+               r->confidence);
+        for (int j = 0; j < r->n; j++) {
+            const float *p = prob + (size_t)r->chosen[j] * MNIST_OUTPUTS;
+
+            if (r->verdict[j] == MNIST_NOT_DIGIT)
+                printf(" -:%.6f", p[MNIST_NOT_DIGIT]);
+            else
+                printf(" %d:%.6f", r->verdict[j], p[r->verdict[j]]);
+        }
+    }
+    if (putchar('\n') == EOF)
+        fatal(2, "write error on standard output: %s", strerror(errno));
+}
+
+/* --groups: reads each picture's candidates from fp, as its line in the
+ * groups file says, and prints its number. */
+static void
+run_groups(struct infer *in, const struct model *m, FILE *fp,
+           const char *name, const struct opts *o)
+{
+    uint8_t *pix = xmalloc_array(NUMBER_MAX_IMAGES, MNIST_PIXELS);
+    float *prob = xmalloc_array(NUMBER_MAX_IMAGES,
+                                MNIST_OUTPUTS * sizeof(float));
+    int first[NUMBER_MAX_IMAGES], last[NUMBER_MAX_IMAGES];
+    float prior[NUMBER_MAX_IMAGES];
+    FILE *gf = fopen(o->groups, "r");
+    char line[8192], err[ERRLEN];
+    size_t index = 0, lineno = 0;
+
+    if (gf == NULL)
+        fatal(1, "%s: %s", o->groups, strerror(errno));
+    while (fgets(line, sizeof line, gf) != NULL) {
+        int slices = 0, w, h, rc;
+
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(gf))
+            fatal(1, "%s: line %zu: too long", o->groups, lineno);
+        int n = parse_group(line, &slices, first, last, prior, err);
+        if (n < 0)
+            fatal(1, "%s: line %zu: %s", o->groups, lineno, err);
+        for (int i = 0; i < n; i++, index++) {
+            rc = pgmio_read(pix + (size_t)i * MNIST_PIXELS, MNIST_PIXELS, &w,
+                            &h, fp, err);
+            if (rc == 0)
+                fatal(1, "%s: %s line %zu wants image %zu, and the stream "
+                      "has ended", name, o->groups, lineno, index + 1);
+            if (rc < 0 && rc != -2)
+                fatal(1, "%s: image %zu: %s", name, index + 1, err);
+            if (rc == -2 || w != MNIST_SIDE || h != MNIST_SIDE)
+                fatal(1, "%s: image %zu: %dx%d, expected 28x28 (run preproc "
+                      "first)", name, index + 1, w, h);
+        }
+        struct number_read r = { 0 };
+        if (n > 0) {
+            infer_run(in, prob, pix, n);
+            if (number_decode(&r, first, last, prior, prob, n, slices) != 0)
+                fatal(1, "%s: line %zu: the images do not cover the %d "
+                      "slices", o->groups, lineno, slices);
+        } else {
+            r.rejected = 1, r.confidence = 1.0f;
+        }
+        print_number(&r, prob, pix, o, m->id);
+    }
+    if (ferror(gf))
+        fatal(2, "%s: %s", o->groups, strerror(errno));
+    fclose(gf);
+    int w, h;
+    if (pgmio_read(pix, MNIST_PIXELS, &w, &h, fp, err) != 0)
+        fatal(1, "%s: image %zu: more images than %s has lines for", name,
+              index + 1, o->groups);
+    free(pix), free(prob);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -199,7 +357,10 @@ main(int argc, char *argv[])
     size_t per = WORK_BYTES / (floats_per_image(&m.arch) * sizeof(float));
     infer_init(&in, &m, o.threads, per < 1 ? 1 : per > CHUNK ? CHUNK
                                                           : (int)per);
-    run_stream(&in, &m, fp, name, &o);
+    if (o.groups != NULL)
+        run_groups(&in, &m, fp, name, &o);
+    else
+        run_stream(&in, &m, fp, name, &o);
     close_input(fp);
     infer_free(&in);
     model_free(&m);

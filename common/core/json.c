@@ -58,7 +58,35 @@ json_put_prediction(FILE *fp, int verdict, int guess, const float *prob,
         json_put_base64(fp, input, MNIST_PIXELS);
         fputs("\"", fp);
     }
-    fprintf(fp, ",\"model\":\"%s\"}", model_id);
+    if (model_id != NULL)
+        fprintf(fp, ",\"model\":\"%s\"", model_id);
+    putc('}', fp);
+}
+
+void
+json_put_number(FILE *fp, const char *number, float confidence,
+                const char *best_guess, int n, const int *verdict,
+                const int *guess, const float *prob, const uint8_t *input,
+                const char *model_id)
+{
+    if (number != NULL)
+        fprintf(fp, "{\"number\":\"%s\",\"confidence\":%.6f,"
+                "\"not_a_digit\":false,", number, confidence);
+    else
+        fprintf(fp, "{\"number\":null,\"confidence\":%.6f,"
+                "\"not_a_digit\":true,\"best_guess\":\"%s\",", confidence,
+                best_guess);
+    fputs("\"digits\":[", fp);
+    for (int i = 0; i < n; i++) {
+        const float *p = prob + (size_t)i * MNIST_OUTPUTS;
+
+        if (i > 0)
+            putc(',', fp);
+        json_put_prediction(fp, verdict[i], guess[i], p,
+                            input ? input + (size_t)i * MNIST_PIXELS : NULL,
+                            NULL);
+    }
+    fprintf(fp, "],\"model\":\"%s\"}", model_id);
 }
 
 void

@@ -454,7 +454,7 @@ nondigit_draw(struct canvas *c, int kind, const uint8_t *digits,
     case NONDIGIT_NOISE:     paint_noise(c, r); break;
     case NONDIGIT_SEVERAL:
         assert(n_digits >= 1);
-        paint_number(c, digits, n_digits, r);
+        paint_number(c, digits, n_digits, 0, NULL, -2, 7, r);
         break;
     default:
         fatal(2, "nondigit_draw: no kind %d", kind);

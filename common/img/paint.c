@@ -205,25 +205,32 @@ sample(const uint8_t *d, double x, double y)
     return v / 255;
 }
 
-/* 2-4 digits side by side, overlapping, touching or apart, with a
- * little up and down: a number, not a digit. Positions are in MNIST
+/* Digits side by side, overlapping, touching or apart, with a little
+ * up and down: a number, not a digit. Positions are in MNIST
  * pixels, then the whole is enlarged 1.5-4 times. */
 void
 paint_number(struct canvas *c, const uint8_t *digits, size_t n_digits,
+             int k, size_t *chosen, double gap_lo, double gap_hi,
              struct rng *r)
 {
-    const uint8_t *d[4];
-    double at[4][2], x = 0, gw = 0, y0 = 1e9, y1 = -1e9;
-    int k = 2 + (int)rng_below(r, 3), box[4];
+    const uint8_t *d[PAINT_MAX_DIGITS];
+    double at[PAINT_MAX_DIGITS][2], x = 0, gw = 0, y0 = 1e9, y1 = -1e9;
+    int box[4];
 
+    if (k < 1 || k > PAINT_MAX_DIGITS)
+        k = 2 + (int)rng_below(r, 3);
     for (int i = 0; i < k; i++) {
-        d[i] = digits + 784 * (size_t)rng_below(r, (uint32_t)n_digits);
+        size_t pick = (size_t)rng_below(r, (uint32_t)n_digits);
+
+        d[i] = digits + 784 * pick;
+        if (chosen != NULL)
+            chosen[i] = pick;
         ink_box(box, d[i]);
         at[i][0] = x - box[0];
         at[i][1] = between(r, -2, 2);
         y0 = fmin(y0, at[i][1] + box[1]), y1 = fmax(y1, at[i][1] + box[3] + 1);
         gw = fmax(gw, x + box[2] + 1 - box[0]);
-        x = gw + between(r, -2, 7);
+        x = gw + between(r, gap_lo, gap_hi);
     }
     double gh = y1 - y0;
     double s = fmin(between(r, 1.5, 4), 300 / gw);

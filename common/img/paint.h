@@ -22,9 +22,14 @@ void paint_dots(struct canvas *c, struct rng *r);
 /* Specks, smooth blotches, or short hairs over the whole canvas. */
 void paint_noise(struct canvas *c, struct rng *r);
 
-/* 2-4 of the n_digits (>= 1) 28x28 digits (light on black, MNIST's
- * way) side by side, overlapping, touching or apart, as a number. */
+/* k (1-8; 0 for 2-4 at random) of the n_digits (>= 1) 28x28 digits
+ * (light on black, MNIST's way) side by side as a number, the gap
+ * between their ink gap_lo to gap_hi MNIST pixels (below 0: they
+ * overlap); which ones, left to right, into chosen[k] when it is not
+ * NULL. */
+#define PAINT_MAX_DIGITS 8
 void paint_number(struct canvas *c, const uint8_t *digits, size_t n_digits,
+                  int k, size_t *chosen, double gap_lo, double gap_hi,
                   struct rng *r);
 
 #endif

@@ -9,6 +9,10 @@
 #include "core/mnist.h"
 #include "core/util.h"
 #include "img/ink.h"
+#include "img/segment.h"
+
+_Static_assert(PREPROC_MAX_IMAGES >= SEG_MAX * SEG_SPAN &&
+               PREPROC_MAX_DIGITS == SEG_MAX, "room for every span");
 
 #define MAX_WORK 512            /* larger inputs are block-averaged first */
 #define MID 80                  /* working size after the crop */
@@ -87,9 +91,12 @@ halve(struct img *g, const uint8_t *in, int w)
 /* in (w x h bytes) as floats, block-averaged by an integer factor so
  * neither side exceeds MAX_WORK, and inverted if the ink is dark. */
 static struct img
-load_working(const uint8_t *in, int w, int h, enum preproc_polarity pol)
+load_working(const uint8_t *in, int w, int h, enum preproc_polarity pol,
+             int *scale)
 {
     int k = ((w > h ? w : h) + MAX_WORK - 1) / MAX_WORK;
+
+    *scale = k;
     struct img g = img_new((w + k - 1) / k, (h + k - 1) / k);
 
     if (k == 2 && w % 2 == 0 && h % 2 == 0)
@@ -219,42 +226,43 @@ subtract_background(struct img *g)
     free(paper), free(xi), free(xt);
 }
 
-/* Zeroes all of g but the kept pieces and the faint edge around them
- * (the anti-aliasing a threshold would cut off); stretches the ink so
- * its 95th percentile is 255. */
-static void
-keep_ink(struct img *g, const int32_t *label, const uint8_t *keep,
-         const int box[4])
+/* Part d of s cut out of g: its box, holding its pixels and the faint
+ * edge around them (the anti-aliasing a threshold would cut off), all
+ * else zero; stretched so the 95th percentile of its ink is 255. */
+static struct img
+digit_crop(const struct img *g, const int32_t *label,
+           const struct segmentation *s, const struct seg_part *d)
 {
-    size_t n = (size_t)g->w * g->h, hist[256] = { 0 }, m = 0;
-    float *out = xcalloc(n, sizeof(float));
-    int x0 = box[0] > 0 ? box[0] - 1 : 0, y0 = box[1] > 0 ? box[1] - 1 : 0;
-    int x1 = box[2] + 1 < g->w ? box[2] + 1 : g->w - 1;
-    int y1 = box[3] + 1 < g->h ? box[3] + 1 : g->h - 1;
+    const int *box = d->box;
+    int bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
+    struct img out = img_new(bw, bh);
+    size_t hist[256] = { 0 }, m = 0;
 
-    /* Outside the kept pieces' box (and its 1 px rim) all is zero. */
-    for (int y = y0; y <= y1; y++)
-        for (int x = x0; x <= x1; x++) {
+    for (int y = box[1]; y <= box[3]; y++)
+        for (int x = box[0]; x <= box[2]; x++) {
             size_t p = (size_t)y * g->w + x;
-            int near = keep[label[p]];
+            int own = seg_owns(s, d, label[p], x, y), near = own;
 
             for (int dy = -1; dy <= 1 && !near; dy++)
                 for (int dx = -1; dx <= 1 && !near; dx++) {
                     int nx = x + dx, ny = y + dy;
 
                     near = nx >= 0 && ny >= 0 && nx < g->w && ny < g->h &&
-                           keep[label[(size_t)ny * g->w + nx]];
+                           seg_owns(s, d, label[(size_t)ny * g->w + nx],
+                                    nx, ny);
                 }
-            out[p] = near ? g->v[p] : 0.0f;
-            if (keep[label[p]]) {
+            near = near && (own || seg_may_edge(s, d, label[p], x, y));
+            out.v[(size_t)(y - box[1]) * bw + x - box[0]] = near ? g->v[p]
+                                                                 : 0.0f;
+            if (own) {
                 hist[(int)g->v[p]]++;
                 m++;
             }
         }
     float scale = 255.0f / (float)(hist_quantile(hist, m, 0.95) + 1);
-    for (size_t p = 0; p < n; p++)
-        g->v[p] = out[p] * scale > 255.0f ? 255.0f : out[p] * scale;
-    free(out);
+    for (size_t p = 0; p < (size_t)bw * bh; p++)
+        out.v[p] = out.v[p] * scale > 255.0f ? 255.0f : out.v[p] * scale;
+    return out;
 }
 
 /* dst[j * dstep] for j < nd = src[i * sstep], i < ns, area-averaged:
@@ -413,15 +421,42 @@ to_bytes(const struct img *g)
     return b;
 }
 
+/* out (28x28) from a digit's crop (its box, ink stretched): steps 4-8.
+ * The crop at MID px goes to *dump_crop when not NULL. */
+static void
+finish_digit(uint8_t *out, const struct img *crop, uint8_t **dump_crop,
+             int *dump_w, int *dump_h)
+{
+    int bw = crop->w, bh = crop->h;
+    int mw = bw >= bh ? MID : (int)lround((double)MID * bw / bh);
+    int mh = bh >= bw ? MID : (int)lround((double)MID * bh / bw);
+    struct img mid = resample(crop, 0, 0, bw, bh, mw < 1 ? 1 : mw,
+                              mh < 1 ? 1 : mh);
+
+    normalise_strokes(&mid);
+    if (dump_crop != NULL)
+        *dump_crop = to_bytes(&mid), *dump_w = mid.w, *dump_h = mid.h;
+    int sw = (int)lround((double)mid.w * BOX / MID);
+    int sh = (int)lround((double)mid.h * BOX / MID);
+    struct img small = resample(&mid, 0, 0, mid.w, mid.h, sw < 1 ? 1 : sw,
+                                sh < 1 ? 1 : sh);
+    free(mid.v);
+    place(out, &small);
+    free(small.v);
+}
+
 int
-preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
+preproc_split(struct preproc_digit *out, int split, int *n_slices,
+              const uint8_t *in, int w, int h,
               enum preproc_polarity polarity, struct preproc_dump *dump,
               char *err)
 {
-    struct img g = load_working(in, w, h, polarity);
+    int k;
+    struct img g = load_working(in, w, h, polarity, &k);
     int32_t *label = xmalloc_array((size_t)g.w * g.h, sizeof(int32_t));
+    struct segmentation s;
     uint8_t *keep;
-    int box[4];
+    int box[4], n = 0;
 
     float noise = ink_noise(&g);
     subtract_background(&g);
@@ -430,29 +465,64 @@ preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
         snprintf(err, ERRLEN, "no ink found");
         return PREPROC_NO_INK;
     }
-    keep_ink(&g, label, keep, box);
-    free(label), free(keep);
-    if (dump != NULL)
-        dump->ink = to_bytes(&g), dump->ink_w = g.w, dump->ink_h = g.h;
+    *n_slices = segment(&s, &g, label, keep, box, split);
+    free(keep);
+    struct img shown = dump != NULL ? img_new(g.w, g.h) : (struct img){ 0 };
+    for (int i = 0; i < s.n; i++)
+        for (int j = i; j < s.n; j++) {
+            struct seg_part span;
+            float prior;
 
-    /* Crop and scale so the longer side is MID, aspect kept. */
-    int bw = box[2] - box[0] + 1, bh = box[3] - box[1] + 1;
-    int mw = bw >= bh ? MID : (int)lround((double)MID * bw / bh);
-    int mh = bh >= bw ? MID : (int)lround((double)MID * bh / bw);
-    struct img mid = resample(&g, box[0], box[1], bw, bh, mw < 1 ? 1 : mw,
-                              mh < 1 ? 1 : mh);
-    free(g.v);
-    normalise_strokes(&mid);
-    if (dump != NULL)
-        dump->crop = to_bytes(&mid), dump->crop_w = mid.w,
-        dump->crop_h = mid.h;
-    int sw = (int)lround((double)mid.w * BOX / MID);
-    int sh = (int)lround((double)mid.h * BOX / MID);
-    struct img small = resample(&mid, 0, 0, mid.w, mid.h, sw < 1 ? 1 : sw,
-                                sh < 1 ? 1 : sh);
-    free(mid.v);
-    place(out, &small);
-    free(small.v);
+            if (seg_span(&span, &prior, &s, i, j) != 0)
+                break;
+            const int *b = span.box;
+            struct img crop = digit_crop(&g, label, &s, &span);
+            for (int y = 0; y < crop.h && shown.v != NULL && i == j; y++)
+                for (int x = 0; x < crop.w; x++) {
+                    float *v = &shown.v[(size_t)(b[1] + y) * g.w + b[0] + x];
+                    float c = crop.v[(size_t)y * crop.w + x];
+
+                    *v = c > *v ? c : *v;
+                }
+            int dumped = dump != NULL && dump->n_crop < PREPROC_MAX_DIGITS
+                         && i == j;
+            finish_digit(out[n].pix, &crop,
+                         dumped ? &dump->crop[dump->n_crop] : NULL,
+                         dumped ? &dump->crop_w[dump->n_crop] : NULL,
+                         dumped ? &dump->crop_h[dump->n_crop] : NULL);
+            if (dumped)
+                dump->n_crop++;
+            free(crop.v);
+            out[n].first = i, out[n].last = j + 1, out[n].prior = prior;
+            /* The box in the input's pixels, for a person to see. */
+            out[n].x = b[0] * k, out[n].y = b[1] * k;
+            out[n].w = (b[2] + 1) * k > w ? w - out[n].x
+                                          : (b[2] + 1 - b[0]) * k;
+            out[n].h = (b[3] + 1) * k > h ? h - out[n].y
+                                          : (b[3] + 1 - b[1]) * k;
+            n++;
+        }
+    if (dump != NULL) {
+        dump->ink = to_bytes(&shown), dump->ink_w = g.w, dump->ink_h = g.h;
+        free(shown.v);
+    }
+    segment_free(&s);
+    free(g.v), free(label);
+    return n;
+}
+
+int
+preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
+              enum preproc_polarity polarity, struct preproc_dump *dump,
+              char *err)
+{
+    struct preproc_digit d;
+    int slices, rc = preproc_split(&d, 0, &slices, in, w, h, polarity, dump,
+                                   err);
+
+    if (rc < 0)
+        return rc;
+    memcpy(out, d.pix, MNIST_PIXELS);
     return 0;
 }
 
@@ -460,6 +530,7 @@ void
 preproc_dump_free(struct preproc_dump *d)
 {
     free(d->ink);
-    free(d->crop);
+    for (int i = 0; i < d->n_crop; i++)
+        free(d->crop[i]);
     memset(d, 0, sizeof *d);
 }

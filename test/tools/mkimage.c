@@ -19,7 +19,15 @@
  *       paper (170-240) and uneven along the stroke (pressure, grain),
  *       on half the digits broken by 2-4 gaps; paper lit unevenly (a
  *       slope and a soft shadow up to 40 levels deep), blurred by one
- *       or two [1 2 1] passes, noise of 2-5 levels; canvas as photo. */
+ *       or two [1 2 1] passes, noise of 2-5 levels; canvas as photo;
+ *   mkimage number [--apart | --touching] SEED COUNT MIN MAX LABELS
+ *                  TRUTH < digits.pgm
+ *       COUNT pictures of numbers of MIN-MAX (1-8) of the digits side
+ *       by side (paint_number), each a screen drawing or a photo
+ *       (canvas_photo): --apart 1-7 MNIST pixels between the digits'
+ *       ink, as numbers are written; --touching -2 to 0, overlapping
+ *       or touching; neither, -2 to 7. LABELS is the digits' label
+ *       file, and TRUTH gets each number, a line each. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -30,6 +38,9 @@
 
 #include "core/rng.h"
 #include "core/util.h"
+#include "img/canvas.h"
+#include "img/dataset.h"
+#include "img/paint.h"
 #include "img/pgmio.h"
 
 static int
@@ -367,6 +378,48 @@ photos(int thin, int canvas, unsigned long seed)
     return 0;
 }
 
+static int
+numbers(char **a, double gap_lo, double gap_hi)
+{
+    unsigned long seed = strtoul(a[0], NULL, 10);
+    long count = atol(a[1]);
+    int lo = atoi(a[2]), hi = atoi(a[3]);
+    struct dataset ds;
+    char err[ERRLEN];
+    FILE *lf = fopen(a[4], "r"), *tf = fopen(a[5], "w");
+
+    if (lf == NULL || tf == NULL)
+        fatal(2, "%s or %s: cannot open", a[4], a[5]);
+    if (lo < 1 || hi < lo || hi > PAINT_MAX_DIGITS || count < 1)
+        fatal(1, "number: bad COUNT, MIN or MAX");
+    if (dataset_read_images(&ds, stdin, err) != 0 ||
+        dataset_read_labels(&ds, lf, err) != 0)
+        fatal(1, "%s", err);
+    for (long i = 0; i < count; i++) {
+        struct rng r;
+        struct canvas c;
+        size_t chosen[PAINT_MAX_DIGITS];
+
+        rng_init(&r, seed, (uint64_t)i, 0, 0);
+        int k = lo + (int)rng_below(&r, (uint32_t)(hi - lo + 1));
+        paint_number(&c, ds.pixels, ds.n, k, chosen, gap_lo, gap_hi, &r);
+        uint8_t *pix = xmalloc((size_t)c.w * c.h);
+        canvas_photo(pix, &c, &r);
+        if (pgmio_write(stdout, pix, c.w, c.h) != 0)
+            fatal(2, "write error");
+        for (int j = 0; j < k; j++)
+            fputc('0' + ds.labels[chosen[j]], tf);
+        fputc('\n', tf);
+        free(pix);
+        canvas_free(&c);
+    }
+    if (fclose(tf) != 0)
+        fatal(2, "%s: write error", a[5]);
+    fclose(lf);
+    dataset_free(&ds);
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -375,6 +428,14 @@ main(int argc, char *argv[])
     pgmio_init();
     if (argc == 9 && strcmp(argv[1], "shape") == 0)
         return shape(argv + 2);
+    if (argc == 8 && strcmp(argv[1], "number") == 0)
+        return numbers(argv + 2, -2, 7);
+    if (argc == 9 && strcmp(argv[1], "number") == 0 &&
+        strcmp(argv[2], "--apart") == 0)
+        return numbers(argv + 3, 1, 7);
+    if (argc == 9 && strcmp(argv[1], "number") == 0 &&
+        strcmp(argv[2], "--touching") == 0)
+        return numbers(argv + 3, -2, 0);
     if (argc == 3 && strcmp(argv[1], "photo") == 0)
         return photos(0, 0, strtoul(argv[2], NULL, 10));
     if (argc == 4 && strcmp(argv[1], "photo") == 0 &&
@@ -388,6 +449,8 @@ main(int argc, char *argv[])
         return photos(0, atoi(argv[3]), strtoul(argv[4], NULL, 10));
     fprintf(stderr, "usage: mkimage shape KIND W H X Y SIZE dark|light\n"
             "       mkimage photo [--thin | --faint | --canvas N] SEED "
-            "< digits.pgm\n");
+            "< digits.pgm\n"
+            "       mkimage number [--apart | --touching] SEED COUNT MIN MAX "
+            "LABELS TRUTH\n              < digits.pgm\n");
     return 1;
 }

@@ -1,0 +1,44 @@
+/* number - which candidate digits of a picture make its number, once the
+ * network has looked at each (preproc_split makes the candidates).
+ *
+ * The picture's ink is cut into slices, left to right; a candidate is a
+ * run of neighbouring slices, first to last - 1. A reading is a row of
+ * candidates that covers every slice once, in order. Each reading scores
+ * the product, over its digits, of the best digit's probability times
+ * the candidate's prior: the chance the geometry alone gives that its
+ * slices are one digit and that the next is another (seg_span). So a
+ * cut through ink, likely inside a digit, is taken only when both sides
+ * read much better than the whole (two touching digits, which the
+ * network calls no digit), and two pieces apart are one digit only when
+ * they read much better together (a pencil 0 in two arcs). The best
+ * reading is found by dynamic programming over the slices.
+ *
+ * The number is refused as a whole when any of its digits is refused
+ * (infer_verdict): never half a number. */
+#ifndef NUMBER_H
+#define NUMBER_H
+
+#define NUMBER_MAX_SLICES 16    /* slices of one picture */
+#define NUMBER_MAX_IMAGES 64    /* candidates of one picture */
+
+struct number_read {
+    int n;                          /* digits */
+    int chosen[NUMBER_MAX_SLICES];  /* their candidates, left to right */
+    int verdict[NUMBER_MAX_SLICES]; /* each one's infer_verdict */
+    int rejected;                   /* some digit is no digit */
+    float confidence;               /* the product of the digits'
+                                       confidences; rejected: the highest
+                                       "not a digit" among them */
+    char text[NUMBER_MAX_SLICES + 1];   /* "42"; "" when rejected */
+    char guess[NUMBER_MAX_SLICES + 1];  /* the best digit of each */
+};
+
+/* Reads the number from n candidates (first[i], last[i]: slices;
+ * prior[i]; prob a row of MNIST_OUTPUTS probabilities each) over
+ * n_slices slices.
+ * Returns 0, or -1 when the candidates do not cover the slices (or the
+ * counts are out of range). */
+int number_decode(struct number_read *r, const int *first, const int *last,
+                  const float *prior, const float *prob, int n, int n_slices);
+
+#endif
