@@ -18,7 +18,7 @@
 #define JOIN_GAP 0.3f           /* of H: how far a fragment may be */
 #define SPECK_AREA 0.05f        /* of the largest group, and ... */
 #define SPECK_HEIGHT 0.25f      /* ... of H: a speck, dropped */
-#define MIN_ASPECT 0.6f         /* width / height of touching digits */         /* width / height of touching digits */
+#define MIN_ASPECT 1.2f         /* width / height of touching digits */
 #define STEP_COST 0.05f         /* a cut's sideways step, in ink units */
 #define MIN_SLICE 0.05f         /* of the group's ink: a slice */
 #define TALL 0.5f               /* of the part's height: a digit */

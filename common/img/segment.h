@@ -16,7 +16,7 @@
  *      overlaps (a 5's flag), or the nearest within 30% of H if it is
  *      small; a speck (under 5% of the ink and 25% of H) goes;
  *   3. cuts inside a group, for touching digits: in a group at least
- *      0.6 times as wide as high, the path of least ink from top to
+ *      1.2 times as wide as high, the path of least ink from top to
  *      bottom (a shortest path that may step one pixel sideways per
  *      row, so it follows a slanted gap; not through the outer tenth
  *      of the width) is a cut when it crosses ink in one place only, at

@@ -51,6 +51,9 @@ number_decode(struct number_read *r, const int *first, const int *last,
         if (v == MNIST_NOT_DIGIT) {
             r->rejected = 1;
             worst = p[v] > worst ? p[v] : worst;
+        } else if (m > 1 && p[v] < NUMBER_MIN_DIGIT) {
+            r->rejected = 1;    /* a digit of a number, not read */
+            worst = 1.0f - p[v] > worst ? 1.0f - p[v] : worst;
         } else {
             r->text[j] = (char)('0' + v);
             r->confidence *= p[v];

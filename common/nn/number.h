@@ -14,12 +14,17 @@
  * reading is found by dynamic programming over the slices.
  *
  * The number is refused as a whole when any of its digits is refused
- * (infer_verdict): never half a number. */
+ * (infer_verdict), or, in a number of several, read at less than
+ * NUMBER_MIN_DIGIT: never half a number. (Pictures of no digit often
+ * fall into pieces that each look a little like a 1 or a 0; a real
+ * number's digits read surely.) */
 #ifndef NUMBER_H
 #define NUMBER_H
 
 #define NUMBER_MAX_SLICES 16    /* slices of one picture */
 #define NUMBER_MAX_IMAGES 64    /* candidates of one picture */
+#define NUMBER_MIN_DIGIT 0.5f   /* a digit of a number read less surely
+                                   is not read: the number is refused */
 
 struct number_read {
     int n;                          /* digits */
