@@ -246,13 +246,7 @@ print_number(const struct number_read *r, const float *prob,
         uint8_t in[NUMBER_MAX_SLICES * MNIST_PIXELS];
         int guess[NUMBER_MAX_SLICES];
 
-        for (int j = 0; j < r->n; j++) {
-            memcpy(p + j * MNIST_OUTPUTS, prob + (size_t)r->chosen[j] *
-                   MNIST_OUTPUTS, MNIST_OUTPUTS * sizeof(float));
-            memcpy(in + j * MNIST_PIXELS, pix + (size_t)r->chosen[j] *
-                   MNIST_PIXELS, MNIST_PIXELS);
-            guess[j] = r->guess[j] - '0';
-        }
+        number_gather(r, prob, pix, p, in, guess);
         json_put_number(stdout, r->rejected || r->n == 0 ? NULL : r->text,
                         r->confidence, r->guess, r->n, r->verdict, guess, p,
                         o->echo ? in : NULL, model_id);

@@ -66,3 +66,16 @@ number_decode(struct number_read *r, const int *first, const int *last,
     }
     return 0;
 }
+
+void
+number_gather(const struct number_read *r, const float *prob,
+              const uint8_t *pix, float *p, uint8_t *in, int *guess)
+{
+    for (int j = 0; j < r->n; j++) {
+        memcpy(p + (size_t)j * MNIST_OUTPUTS, prob + (size_t)r->chosen[j] *
+               MNIST_OUTPUTS, MNIST_OUTPUTS * sizeof(float));
+        memcpy(in + (size_t)j * MNIST_PIXELS, pix + (size_t)r->chosen[j] *
+               MNIST_PIXELS, MNIST_PIXELS);
+        guess[j] = r->guess[j] - '0';
+    }
+}

@@ -21,6 +21,8 @@
 #ifndef NUMBER_H
 #define NUMBER_H
 
+#include <stdint.h>
+
 #define NUMBER_MAX_SLICES 16    /* slices of one picture */
 #define NUMBER_MAX_IMAGES 64    /* candidates of one picture */
 #define NUMBER_MIN_DIGIT 0.5f   /* a digit of a number read less surely
@@ -45,5 +47,12 @@ struct number_read {
  * counts are out of range). */
 int number_decode(struct number_read *r, const int *first, const int *last,
                   const float *prior, const float *prob, int n, int n_slices);
+
+/* The chosen candidates' rows of prob (MNIST_OUTPUTS floats each) and
+ * of pix (MNIST_PIXELS bytes each), and their best digits, gathered in
+ * reading order into p, in and guess (room for r->n each), as
+ * json_put_number takes them. */
+void number_gather(const struct number_read *r, const float *prob,
+                   const uint8_t *pix, float *p, uint8_t *in, int *guess);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/mnist.h"
 #include "img/pgmio.h"
 #include "img/preproc.h"
+#include "nn/number.h"
 #include "store/feedback.h"
 #include "web/convert.h"
 
@@ -139,48 +140,72 @@ check_body(const struct web_app *app, const struct http_request *rq,
     return 0;
 }
 
-/* The 28x28 input the model sees, from the request's body. Returns 0,
+/* The picture in the request's body, grey (*pix, to free). Returns 0,
  * or an HTTP status with the reason in msg. */
 static int
-body_input(uint8_t *input, const struct web_app *app,
-           const struct http_request *rq, char *msg, FILE *log)
+body_picture(uint8_t **pix, int *w, int *h, const struct web_app *app,
+             const struct http_request *rq, char *msg, FILE *log)
 {
     const uint8_t *pnm = NULL;
-    uint8_t *conv, *pix;
+    uint8_t *conv;
     char err[ERRLEN];
     size_t len = 0;
-    int w, h, rc = check_body(app, rq, msg);
+    int rc = check_body(app, rq, msg);
 
     if (rc != 0 || (rc = body_pnm(&pnm, &len, &conv, app, rq, msg, log)))
         return rc;
-    rc = pgmio_read_mem(&pix, app->cfg.max_pixels, &w, &h, pnm, len, err);
+    rc = pgmio_read_mem(pix, app->cfg.max_pixels, w, h, pnm, len, err);
     free(conv);
     if (rc == 0)
         snprintf(msg, MSGLEN, "no image in the body");
     else if (rc == -2)
         snprintf(msg, MSGLEN, "image 1: %dx%d is more than %zu pixels",
-                 w, h, app->cfg.max_pixels);
+                 *w, *h, app->cfg.max_pixels);
     else if (rc < 0)
         snprintf(msg, MSGLEN, "image 1: %s", err);
-    if (rc != 1)
-        return rc == -2 ? 413 : 400;
-    rc = preproc_image(input, pix, w, h, POLARITY_AUTO, NULL, err);
+    return rc == 1 ? 0 : rc == -2 ? 413 : 400;
+}
+
+/* The candidate digits of the picture in the request's body (out, room
+ * for PREPROC_MAX_IMAGES; split 0 for one, the whole ink), their count
+ * into *n and the slices into *slices. Returns 0, or an HTTP status
+ * with the reason in msg. */
+static int
+body_digits(struct preproc_digit *out, int split, int *n, int *slices,
+            const struct web_app *app, const struct http_request *rq,
+            char *msg, FILE *log)
+{
+    char err[ERRLEN];
+    uint8_t *pix;
+    int w, h, rc = body_picture(&pix, &w, &h, app, rq, msg, log);
+
+    if (rc != 0)
+        return rc;
+    rc = preproc_split(out, split, slices, pix, w, h, POLARITY_AUTO, NULL,
+                       err);
     free(pix);
     if (rc == PREPROC_NO_INK) {
         snprintf(msg, MSGLEN, "no digit found: draw or upload a digit");
         return 422;
     }
+    *n = rc;
     return 0;
 }
 
+/* /predict: the number in the picture. One digit is answered as cnn-infer
+ * --json answers an image; several as a number (json_put_number). */
 static void
 predict(struct web_app *app, const struct http_request *rq, FILE *out,
         FILE *log)
 {
-    uint8_t input[MNIST_PIXELS];
-    float prob[MNIST_OUTPUTS];
+    static struct preproc_digit cand[PREPROC_MAX_IMAGES];
+    static float prob[PREPROC_MAX_IMAGES * MNIST_OUTPUTS];
+    static uint8_t pix[PREPROC_MAX_IMAGES * MNIST_PIXELS];
+    int first[PREPROC_MAX_IMAGES], last[PREPROC_MAX_IMAGES];
+    float prior[PREPROC_MAX_IMAGES];
+    struct number_read r;
     char msg[MSGLEN];
-    int status;
+    int status, n, slices;
 
     if (current_model(app) != 0) {
         fprintf(log, "%s: %s\n", progname(), app->model_err);
@@ -188,15 +213,40 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
                    "installed on the server");
         return;
     }
-    if ((status = body_input(input, app, rq, msg, log)) != 0) {
+    if ((status = body_digits(cand, 1, &n, &slices, app, rq, msg, log))) {
         http_error(out, status, app->cfg.origin, msg);
         return;
     }
-    infer_run(&app->in, prob, input, 1);
+    for (int i = 0; i < n; i++) {
+        memcpy(pix + (size_t)i * MNIST_PIXELS, cand[i].pix, MNIST_PIXELS);
+        first[i] = cand[i].first, last[i] = cand[i].last;
+        prior[i] = cand[i].prior;
+    }
+    infer_run(&app->in, prob, pix, n);
+    if (number_decode(&r, first, last, prior, prob, n, slices) != 0) {
+        fprintf(log, "%s: %d candidates do not cover %d slices\n",
+                progname(), n, slices);
+        http_error(out, 500, app->cfg.origin, "internal error (see the "
+                   "server log)");
+        return;
+    }
     http_head(out, 200, app->cfg.origin);
     fputs("Content-Type: application/json\r\n\r\n", out);
-    json_put_prediction(out, infer_verdict(prob), infer_argmax(prob), prob,
-                        input, app->m.id);
+    if (r.n == 1) {
+        const float *p = prob + (size_t)r.chosen[0] * MNIST_OUTPUTS;
+
+        json_put_prediction(out, r.verdict[0], infer_argmax(p), p,
+                            pix + (size_t)r.chosen[0] * MNIST_PIXELS,
+                            app->m.id);
+    } else {
+        float p[PREPROC_MAX_DIGITS * MNIST_OUTPUTS];
+        uint8_t in[PREPROC_MAX_DIGITS * MNIST_PIXELS];
+        int guess[PREPROC_MAX_DIGITS];
+
+        number_gather(&r, prob, pix, p, in, guess);
+        json_put_number(out, r.rejected ? NULL : r.text, r.confidence,
+                        r.guess, r.n, r.verdict, guess, p, in, app->m.id);
+    }
     fputc('\n', out);
 }
 
@@ -244,16 +294,16 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
             FILE *log)
 {
     struct feedback_record rec;
-    uint8_t input[MNIST_PIXELS];
+    struct preproc_digit d;
     char msg[MSGLEN], err[ERRLEN];
-    int status, rc;
+    int status, rc, n, slices;
 
     if ((status = parse_query(&rec, rq->query, msg)) != 0 ||
-        (status = body_input(input, app, rq, msg, log)) != 0) {
+        (status = body_digits(&d, 0, &n, &slices, app, rq, msg, log))) {
         http_error(out, status, app->cfg.origin, msg);
         return;
     }
-    if ((rc = feedback_add(app->cfg.store, &rec, input, err)) < 0) {
+    if ((rc = feedback_add(app->cfg.store, &rec, d.pix, err)) < 0) {
         fprintf(log, "%s: %s: %s\n", progname(), app->cfg.store, err);
         http_error(out, 500, app->cfg.origin, "the feedback store could "
                    "not be written (see the server log)");
