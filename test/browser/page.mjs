@@ -190,6 +190,40 @@ async function desktop(browser) {
   });
   ok(seen > 40 && seen < 400, `... and shows the 28x28 the model saw (${seen} bright pixels)`);
 
+  // A picture of a number (NUMBER_PNG, reading NUMBER_TRUTH): the
+  // number, each digit's picture and ten bars; Correct stores each digit.
+  if (process.env.NUMBER_PNG) {
+    const want = process.env.NUMBER_TRUTH;
+    await clear(page);
+    await page.setInputFiles("#file", process.env.NUMBER_PNG);
+    const num = await answer(page);
+    ok(num && num.digit === want, `uploaded a picture of ${want}: read as ${num ? num.digit : "nothing"}`);
+    const cards = await page.evaluate(() => Array.from(document.querySelectorAll("#digits figure")).map((f) => ({
+      caption: f.querySelector("figcaption").firstChild.textContent,
+      bars: f.querySelectorAll("li").length,
+      lit: (() => {
+        const d = f.querySelector("canvas").getContext("2d").getImageData(0, 0, 28, 28).data;
+        let lit = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] > 128) lit++;
+        return lit;
+      })(),
+    })));
+    ok(cards.map((c) => c.caption).join("") === want && cards.every((c) => c.bars === 10),
+       `... one card per digit, each with ten bars (${JSON.stringify(cards.map((c) => c.caption))})`);
+    ok(cards.every((c) => c.lit > 30), "... and each digit's 28x28 picture");
+    const hidden = await page.evaluate(() => getComputedStyle(document.getElementById("bars")).display);
+    ok(hidden === "none", "... and no single-digit bars beside them");
+    await page.screenshot({ path: path.join(shots, "page-number.png") });
+    const b = records().length;
+    await page.click("#right");
+    await page.waitForFunction(() => /Thanks: saved/.test(document.getElementById("status").textContent),
+                               null, { timeout: 10000 }).catch(() => {});
+    const st = await page.textContent("#status");
+    const rs = records().slice(b);
+    ok(rs.length === want.length && rs.map((r) => r[2]).join("") === want,
+       `Correct on a number: its ${want.length} digits stored, labels ${rs.map((r) => r[2]).join("")} ("${st}")`);
+  }
+
   // Errors in words: nothing drawn; an image with no digit.
   await clear(page);
   await page.click("#predict");

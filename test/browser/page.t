@@ -39,6 +39,15 @@ idx2pgm --count 1 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/seven.pgm"
 "$top/build/test/mkimage" photo --canvas 300 5 < "$T/seven.pgm" |
     pnmtopng > "$T/seven.png"
 
+# A number of three MNIST test digits written apart, as a photo.
+idx2pgm --count 300 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/d300"
+idx2pgm --count 300 "$top/data/mnist/t10k-labels-idx1-ubyte" > "$T/l300"
+"$top/build/test/mkimage" number --apart 12 1 3 3 "$T/l300" "$T/truth" < "$T/d300" |
+    pnmtopng > "$T/number.png"
+NUMBER_PNG=$T/number.png
+NUMBER_TRUTH=$(cat "$T/truth")
+export NUMBER_PNG NUMBER_TRUTH
+
 S=$T/store
 FEEDBACK_DIR=$S
 export FEEDBACK_DIR
@@ -74,6 +83,7 @@ pgmnoise -randomseed 9002 90 90 2>/dev/null | pnmtopng > "$T/noise2.png"
 S=$T/store-reject
 FEEDBACK_DIR=$S
 DIGITS_MODEL=$T/reject.model
+unset NUMBER_PNG NUMBER_TRUTH
 export FEEDBACK_DIR DIGITS_MODEL
 start_lighttpd || { echo "Bail out! lighttpd did not start (2)"; exit 1; }
 node "$top/test/browser/page.mjs" --reject "$base/" "$S" "$top/test/out" \

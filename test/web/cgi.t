@@ -46,6 +46,16 @@ for kind in letter dot noise; do
     ok $? "... not a digit, with the best guess"
     i=$((i + 1))
 done
+# A number: "number" and each digit's answer, as cnn-infer --groups.
+idx2pgm --count 300 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/d300"
+idx2pgm --count 300 "$top/data/mnist/t10k-labels-idx1-ubyte" > "$T/l300"
+"$top/build/test/mkimage" number --apart 12 1 3 3 "$T/l300" "$T/truth" < "$T/d300" > "$T/number"
+post "$T/number" $pgm
+is "$code" 200 "a picture of a number: 200"
+preproc --split --groups "$T/groups" < "$T/number" > "$T/cand"
+cnn-infer --model "$model" --groups "$T/groups" --json --echo-input "$T/cand" > "$T/npipe"
+body | cmp -s - "$T/npipe"; ok $? "... the same bytes as preproc --split | cnn-infer --groups --json"
+body | grep -q "^{\"number\":\"$(cat "$T/truth")\","; ok $? "... reading $(cat "$T/truth")"
 post "$T/photo" $pgm $((n + 1))
 is "$code" 400 "a body shorter than announced: 400"
 body | grep -q "\"the body is $n bytes, not the $((n + 1)) announced\""; ok $? "... saying so"
