@@ -102,7 +102,7 @@ serve:
 # Coverage-guided fuzzing of every parser (libFuzzer, clang): each
 # harness runs FUZZ_SECONDS. libnetpbm leaks a byte on some malformed
 # headers before it reports them, so leak checking is off.
-FUZZ = arch model pgm text preproc feedback fcgi http
+FUZZ = arch model pgm text preproc number feedback fcgi http
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 fuzz:

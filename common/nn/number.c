@@ -1,10 +1,14 @@
 /* number - see number.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "nn/number.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mnist.h"
+#include "core/util.h"
 #include "nn/infer.h"
 
 int
@@ -78,4 +82,58 @@ number_gather(const struct number_read *r, const float *prob,
                MNIST_PIXELS, MNIST_PIXELS);
         guess[j] = r->guess[j] - '0';
     }
+}
+
+int
+number_parse_line(char *line, int *slices, int *first, int *last,
+                  float *prior, char *err)
+{
+    char *tok, *save = NULL, *end;
+    int n = -1;
+
+    for (tok = strtok_r(line, " \t\n", &save); tok != NULL;
+         tok = strtok_r(NULL, " \t\n", &save), n++) {
+        long a, b;
+
+        if (n < 0) {
+            a = strtol(tok, &end, 10);
+            if (end == tok || *end != '\0' || a < 0 ||
+                a > NUMBER_MAX_SLICES) {
+                snprintf(err, ERRLEN, "'%.20s' is not a slice count "
+                         "(0-%d)", tok, NUMBER_MAX_SLICES);
+                return -1;
+            }
+            *slices = (int)a;
+            continue;
+        }
+        if (n == NUMBER_MAX_IMAGES) {
+            snprintf(err, ERRLEN, "more than %d images", NUMBER_MAX_IMAGES);
+            return -1;
+        }
+        a = strtol(tok, &end, 10);
+        if (end == tok || *end != '-' || a < 0 || a >= *slices)
+            goto bad;
+        b = strtol(end + 1, &end, 10);
+        if (end == tok || *end != ':' || b <= a || b > *slices)
+            goto bad;
+        char *pe;
+        double p = strtod(end + 1, &pe);
+        if (pe == end + 1 || (*pe != '\0' && *pe != ':') || !(p > 0.0) ||
+            p > 1.0)
+            goto bad;
+        first[n] = (int)a, last[n] = (int)b, prior[n] = (float)p;
+    }
+    if (n < 0) {
+        snprintf(err, ERRLEN, "an empty line");
+        return -1;
+    }
+    if ((*slices == 0) != (n == 0)) {
+        snprintf(err, ERRLEN, "%d slices but %d images", *slices, n);
+        return -1;
+    }
+    return n;
+bad:
+    snprintf(err, ERRLEN, "image %d: '%.30s' is not A-B:P with 0 <= A < B "
+             "<= %d and 0 < P <= 1", n + 1, tok, *slices);
+    return -1;
 }

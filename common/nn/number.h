@@ -48,6 +48,14 @@ struct number_read {
 int number_decode(struct number_read *r, const int *first, const int *last,
                   const float *prior, const float *prob, int n, int n_slices);
 
+/* One group line of preproc --split --groups, "SLICES A-B:P:BOX ..."
+ * (preproc(1)), taken apart in place (strtok_r): the slice count into
+ * *slices, each candidate's slices and prior into first, last and prior
+ * (room for NUMBER_MAX_IMAGES). Returns the number of candidates, or -1
+ * with the reason in err (ERRLEN bytes). */
+int number_parse_line(char *line, int *slices, int *first, int *last,
+                      float *prior, char *err);
+
 /* The chosen candidates' rows of prob (MNIST_OUTPUTS floats each) and
  * of pix (MNIST_PIXELS bytes each), and their best digits, gathered in
  * reading order into p, in and guess (room for r->n each), as
