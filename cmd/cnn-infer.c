@@ -219,8 +219,7 @@ run_groups(struct infer *in, const struct model *m, FILE *fp,
     uint8_t *pix = xmalloc_array(NUMBER_MAX_IMAGES, MNIST_PIXELS);
     float *prob = xmalloc_array(NUMBER_MAX_IMAGES,
                                 MNIST_OUTPUTS * sizeof(float));
-    int first[NUMBER_MAX_IMAGES], last[NUMBER_MAX_IMAGES];
-    float prior[NUMBER_MAX_IMAGES];
+    static struct number_cand cand[NUMBER_MAX_IMAGES];
     FILE *gf = fopen(o->groups, "r");
     char line[8192], err[ERRLEN];
     size_t index = 0, lineno = 0;
@@ -233,7 +232,7 @@ run_groups(struct infer *in, const struct model *m, FILE *fp,
         lineno++;
         if (strchr(line, '\n') == NULL && !feof(gf))
             fatal(1, "%s: line %zu: too long", o->groups, lineno);
-        int n = number_parse_line(line, &slices, first, last, prior, err);
+        int n = number_parse_line(line, &slices, cand, err);
         if (n < 0)
             fatal(1, "%s: line %zu: %s", o->groups, lineno, err);
         for (int i = 0; i < n; i++, index++) {
@@ -251,7 +250,7 @@ run_groups(struct infer *in, const struct model *m, FILE *fp,
         struct number_read r = { 0 };
         if (n > 0) {
             infer_run(in, prob, pix, n);
-            if (number_decode(&r, first, last, prior, prob, n, slices) != 0)
+            if (number_decode(&r, cand, prob, n, slices) != 0)
                 fatal(1, "%s: line %zu: the images do not cover the %d "
                       "slices", o->groups, lineno, slices);
         } else {

@@ -377,6 +377,19 @@ add_group(struct segmentation *s, const struct img *im,
                     part_box(&part, s, im, label, part.box));
 }
 
+/* The chance that groups gap (of H) apart are two digits: APART_NEAR
+ * when their boxes touch or overlap, rising to APART_FAR at SOFT_GAP,
+ * and sure beyond. */
+static float
+gap_apart(float gap)
+{
+    if (gap > SOFT_GAP)
+        return 1.0f;
+    if (gap <= 0.0f)
+        return APART_NEAR;
+    return APART_NEAR + (APART_FAR - APART_NEAR) * gap / SOFT_GAP;
+}
+
 static int
 by_x(const void *a, const void *b)
 {
@@ -479,8 +492,8 @@ segment(struct segmentation *s, const struct img *g, const int32_t *label,
         if (s->n > 0)
             s->apart[s->n - 1] = 1.0f;
         if (i + 1 < groups && s->n > 0 && s->n < SEG_MAX)
-            s->apart[s->n - 1] = (float)(gr[i + 1].x0 - gr[i].x1 - 1) <=
-                                 SOFT_GAP * H ? APART_GAP : 1.0f;
+            s->apart[s->n - 1] = gap_apart((float)(gr[i + 1].x0 -
+                                                   gr[i].x1 - 1) / H);
     }
     free(gr), free(index), free(parent);
     if (full) {

@@ -29,9 +29,9 @@
  *
  * Each boundary between slices has a prior, the chance that it lies
  * between two digits before the network looks: 1 between groups
- * further apart than SOFT_GAP, APART_GAP between closer ones, and
- * APART_CUT for a cut through ink (which may as well be inside one
- * digit). nn/number.c weighs each candidate's reading by them.
+ * further apart than SOFT_GAP, from APART_NEAR (boxes touching) to
+ * APART_FAR (SOFT_GAP apart) between closer ones, and APART_CUT for a
+ * cut through ink (which may as well be inside one digit). nn/number.c weighs each candidate's reading by them.
  *
  * A picture with more slices than SEG_MAX is taken whole. */
 #ifndef SEGMENT_H
@@ -46,7 +46,8 @@
 #define CUT_STROKES 2.0f        /* ink a cut between digits may cross,
                                    in stroke widths, in one place */
 #define SOFT_GAP 0.1f           /* of H: groups this close may be one */
-#define APART_GAP 0.9f          /* groups that close: two digits */
+#define APART_NEAR 0.3f         /* groups touching: two digits; ... */
+#define APART_FAR 0.95f         /* ... SOFT_GAP apart */
 #define APART_CUT 0.3f          /* the sides of a cut: two digits */
 
 /* Some ink of the picture: the pieces of groups g0..g1 (ids in left to

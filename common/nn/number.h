@@ -15,7 +15,8 @@
  *
  * The number is refused as a whole when any of its digits is refused
  * (infer_verdict), or, in a number of several, read at less than
- * NUMBER_MIN_DIGIT: never half a number. (Pictures of no digit often
+ * NUMBER_MIN_DIGIT, or when the digits are not laid out as a number is
+ * written (laid_out in number.c): never half a number. (Pictures of no digit often
  * fall into pieces that each look a little like a 1 or a 0; a real
  * number's digits read surely.) */
 #ifndef NUMBER_H
@@ -28,11 +29,25 @@
 #define NUMBER_MIN_DIGIT 0.5f   /* a digit of a number read less surely
                                    is not read: the number is refused */
 
+#define NUMBER_HEIGHTS 2.5f     /* digit heights within this ratio */
+#define NUMBER_LINE 0.6f        /* centres this far off, of the height */
+#define NUMBER_GAP 1.5f         /* gaps no wider, of the height */
+
+/* A candidate digit, as a group line names it: slices first to last - 1,
+ * the geometry's prior, and its box x, y, w, h in the picture. */
+struct number_cand {
+    int first, last;
+    float prior;
+    int box[4];
+};
+
 struct number_read {
     int n;                          /* digits */
     int chosen[NUMBER_MAX_SLICES];  /* their candidates, left to right */
     int verdict[NUMBER_MAX_SLICES]; /* each one's infer_verdict */
     int rejected;                   /* some digit is no digit */
+    int scattered;                  /* ... or they are not laid out as a
+                                       number (rejected too) */
     float confidence;               /* the product of the digits'
                                        confidences; rejected: the highest
                                        "not a digit" among them */
@@ -40,21 +55,19 @@ struct number_read {
     char guess[NUMBER_MAX_SLICES + 1];  /* the best digit of each */
 };
 
-/* Reads the number from n candidates (first[i], last[i]: slices;
- * prior[i]; prob a row of MNIST_OUTPUTS probabilities each) over
- * n_slices slices.
- * Returns 0, or -1 when the candidates do not cover the slices (or the
- * counts are out of range). */
-int number_decode(struct number_read *r, const int *first, const int *last,
-                  const float *prior, const float *prob, int n, int n_slices);
+/* Reads the number from n candidates c (prob a row of MNIST_OUTPUTS
+ * probabilities each) over n_slices slices. Returns 0, or -1 when the
+ * candidates do not cover the slices (or the counts are out of range). */
+int number_decode(struct number_read *r, const struct number_cand *c,
+                  const float *prob, int n, int n_slices);
 
-/* One group line of preproc --split --groups, "SLICES A-B:P:BOX ..."
- * (preproc(1)), taken apart in place (strtok_r): the slice count into
- * *slices, each candidate's slices and prior into first, last and prior
- * (room for NUMBER_MAX_IMAGES). Returns the number of candidates, or -1
- * with the reason in err (ERRLEN bytes). */
-int number_parse_line(char *line, int *slices, int *first, int *last,
-                      float *prior, char *err);
+/* One group line of preproc --split --groups, "SLICES A-B:P:X,Y,W,H
+ * ..." (preproc(1)), taken apart in place (strtok_r): the slice count
+ * into *slices, the candidates into c (room for NUMBER_MAX_IMAGES).
+ * Returns the number of candidates, or -1 with the reason in err
+ * (ERRLEN bytes). */
+int number_parse_line(char *line, int *slices, struct number_cand *c,
+                      char *err);
 
 /* The chosen candidates' rows of prob (MNIST_OUTPUTS floats each) and
  * of pix (MNIST_PIXELS bytes each), and their best digits, gathered in

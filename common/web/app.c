@@ -201,8 +201,7 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
     static struct preproc_digit cand[PREPROC_MAX_IMAGES];
     static float prob[PREPROC_MAX_IMAGES * MNIST_OUTPUTS];
     static uint8_t pix[PREPROC_MAX_IMAGES * MNIST_PIXELS];
-    int first[PREPROC_MAX_IMAGES], last[PREPROC_MAX_IMAGES];
-    float prior[PREPROC_MAX_IMAGES];
+    static struct number_cand nc[PREPROC_MAX_IMAGES];
     struct number_read r;
     char msg[MSGLEN];
     int status, n, slices;
@@ -219,11 +218,12 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
     }
     for (int i = 0; i < n; i++) {
         memcpy(pix + (size_t)i * MNIST_PIXELS, cand[i].pix, MNIST_PIXELS);
-        first[i] = cand[i].first, last[i] = cand[i].last;
-        prior[i] = cand[i].prior;
+        nc[i] = (struct number_cand){ cand[i].first, cand[i].last,
+                                      cand[i].prior, { cand[i].x, cand[i].y,
+                                                       cand[i].w, cand[i].h } };
     }
     infer_run(&app->in, prob, pix, n);
-    if (number_decode(&r, first, last, prior, prob, n, slices) != 0) {
+    if (number_decode(&r, nc, prob, n, slices) != 0) {
         fprintf(log, "%s: %d candidates do not cover %d slices\n",
                 progname(), n, slices);
         http_error(out, 500, app->cfg.origin, "internal error (see the "

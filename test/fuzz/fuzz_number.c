@@ -13,26 +13,26 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
     char line[4096], err[ERRLEN];
-    int first[NUMBER_MAX_IMAGES], last[NUMBER_MAX_IMAGES], slices = 0;
-    float prior[NUMBER_MAX_IMAGES];
+    static struct number_cand c[NUMBER_MAX_IMAGES];
+    int slices = 0;
     static float prob[NUMBER_MAX_IMAGES * MNIST_OUTPUTS];
     struct number_read r;
 
     size_t len = n < sizeof line - 1 ? n : sizeof line - 1;
     memcpy(line, data, len);
     line[len] = '\0';
-    int k = number_parse_line(line, &slices, first, last, prior, err);
+    int k = number_parse_line(line, &slices, c, err);
     if (k <= 0)
         return 0;
     for (int i = 0; i < k * MNIST_OUTPUTS; i++)
         prob[i] = (float)data[(size_t)i % n] / 255.0f;
-    if (number_decode(&r, first, last, prior, prob, k, slices) != 0)
+    if (number_decode(&r, c, prob, k, slices) != 0)
         return 0;
     int at = 0;
     for (int j = 0; j < r.n; j++) {
-        if (first[r.chosen[j]] != at)
+        if (c[r.chosen[j]].first != at)
             abort();
-        at = last[r.chosen[j]];
+        at = c[r.chosen[j]].last;
     }
     if (at != slices)
         abort();
