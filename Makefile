@@ -24,7 +24,7 @@ NN    = gemm winograd conv pool dense act loss optim arch net model infer \
 IMG   = pgmio idx preproc ink dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
-WEB   = http fcgi convert app serve
+WEB   = http origin fcgi convert app serve
 LIB_SRC = $(CORE:%=common/core/%.c) $(NN:%=common/nn/%.c) \
           $(IMG:%=common/img/%.c) $(EVAL:%=common/eval/%.c) \
           $(STORE:%=common/store/%.c) $(WEB:%=common/web/%.c)
@@ -102,7 +102,7 @@ serve:
 # Coverage-guided fuzzing of every parser (libFuzzer, clang): each
 # harness runs FUZZ_SECONDS. libnetpbm leaks a byte on some malformed
 # headers before it reports them, so leak checking is off.
-FUZZ = arch model pgm text preproc feedback fcgi http
+FUZZ = arch model pgm text preproc feedback fcgi http origin
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 fuzz:

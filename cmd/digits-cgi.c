@@ -107,10 +107,13 @@ setting(char *buf, const char *name, const char *home, const char *rel)
     return buf;
 }
 
-/* The settings, from the environment. An origin that is not printable
- * ASCII would break a header line: it falls back to "*". */
+/* The settings, from the environment. DIGITS_CORS_ORIGIN is a list of
+ * origins (spaces or commas between them): those that may write besides
+ * the server's own, the first of them also the Access-Control-Allow-Origin
+ * of every other answer. One that is not printable ASCII would break a
+ * header line: it falls back to "*", and to none that may write. */
 static void
-read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
+read_config(struct web_config *c, char bufs[5][PATH_MAX], const char *argv0)
 {
     const char *home = find_home(bufs[0], argv0), *o, *mb;
     size_t n;
@@ -121,11 +124,18 @@ read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
     c->page_path = setting(bufs[3], "DIGITS_PAGE", home,
                            "scripts/cgi/index.html");
     c->origin = "*";
+    c->write_origins = NULL;
     if ((o = getenv("DIGITS_CORS_ORIGIN")) != NULL && *o != '\0') {
-        c->origin = o;
+        o += strspn(o, " ,");
+        n = strcspn(o, " ,");
+        snprintf(bufs[4], PATH_MAX, "%.*s", (int)n, o);
+        c->origin = bufs[4];
+        c->write_origins = o;
         for (; *o != '\0'; o++)
             if (*o < 0x20 || *o > 0x7e)
-                c->origin = "*";
+                c->origin = "*", c->write_origins = NULL;
+        if (c->origin[0] == '\0')
+            c->origin = "*";
     }
     c->max_body = HTTP_MAX_BODY_DEFAULT;
     mb = getenv("DIGITS_MAX_BODY");
@@ -163,7 +173,7 @@ main(int argc, char *argv[])
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    char bufs[4][PATH_MAX];
+    char bufs[5][PATH_MAX];
     const char *listen_on = NULL;
     int c, workers = threads_default(64);
     struct web_config cfg;

@@ -13,6 +13,7 @@
 #include "img/preproc.h"
 #include "store/feedback.h"
 #include "web/convert.h"
+#include "web/origin.h"
 
 #define MSGLEN (ERRLEN + 64)
 
@@ -239,6 +240,16 @@ parse_query(struct feedback_record *rec, const char *query, char *msg)
     return 0;
 }
 
+/* The Access-Control-Allow-Origin of an answer on the write path: the
+ * request's own Origin once origin_check_write took it (so a configured
+ * site can read the answer), else the configured one. */
+static const char *
+write_acao(const struct web_app *app, const struct http_request *rq)
+{
+    return rq->origin != NULL && rq->origin[0] != '\0' ? rq->origin
+                                                        : app->cfg.origin;
+}
+
 static void
 corrections(struct web_app *app, const struct http_request *rq, FILE *out,
             FILE *log)
@@ -246,20 +257,26 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
     struct feedback_record rec;
     uint8_t input[MNIST_PIXELS];
     char msg[MSGLEN], err[ERRLEN];
+    const char *acao;
     int status, rc;
 
+    if (origin_check_write(rq, app->cfg.write_origins, msg, MSGLEN) != 0) {
+        http_error(out, 403, NULL, msg);
+        return;
+    }
+    acao = write_acao(app, rq);
     if ((status = parse_query(&rec, rq->query, msg)) != 0 ||
         (status = body_input(input, app, rq, msg, log)) != 0) {
-        http_error(out, status, app->cfg.origin, msg);
+        http_error(out, status, acao, msg);
         return;
     }
     if ((rc = feedback_add(app->cfg.store, &rec, input, err)) < 0) {
         fprintf(log, "%s: %s: %s\n", progname(), app->cfg.store, err);
-        http_error(out, 500, app->cfg.origin, "the feedback store could "
+        http_error(out, 500, acao, "the feedback store could "
                    "not be written (see the server log)");
         return;
     }
-    http_head(out, 200, app->cfg.origin);
+    http_head(out, 200, acao);
     fputs("Content-Type: application/json\r\n\r\n", out);
     json_put_stored(out, rec.id, rc == 1);
     fputc('\n', out);
@@ -319,6 +336,29 @@ refuse_method(const struct web_app *app, const struct http_request *rq,
     return 1;
 }
 
+/* The CORS preflight: for the write path, only from an origin that may
+ * write (a foreign page is told no, so it cannot send what a request
+ * without Origin needs: X-Requested-With or an image type). */
+static void
+preflight(const struct web_app *app, const struct http_request *rq,
+          FILE *out)
+{
+    const char *acao = app->cfg.origin;
+    char msg[MSGLEN];
+
+    if (strcmp(rq->path, "/corrections") == 0) {
+        if (origin_check_write(rq, app->cfg.write_origins, msg, MSGLEN)) {
+            http_error(out, 403, NULL, msg);
+            return;
+        }
+        acao = write_acao(app, rq);
+    }
+    http_head(out, 204, acao);
+    fputs("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
+          "Access-Control-Allow-Headers: Content-Type, X-Requested-With\r\n"
+          "Access-Control-Max-Age: 86400\r\n\r\n", out);
+}
+
 void
 web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
            FILE *log)
@@ -326,10 +366,7 @@ web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
     const char *p = rq->path;
 
     if (strcmp(rq->method, "OPTIONS") == 0) {
-        http_head(out, 204, app->cfg.origin);
-        fputs("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
-              "Access-Control-Allow-Headers: Content-Type\r\n"
-              "Access-Control-Max-Age: 86400\r\n\r\n", out);
+        preflight(app, rq, out);
     } else if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
         if (!refuse_method(app, rq, "GET", out))
             page(app, out, log);

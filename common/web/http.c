@@ -54,10 +54,12 @@ http_reason(int status)
 void
 http_head(FILE *out, int status, const char *origin)
 {
-    fprintf(out, "Status: %d %s\r\n"
-            "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n"
-            "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n",
-            status, http_reason(status), origin);
+    fprintf(out, "Status: %d %s\r\n", status, http_reason(status));
+    if (origin != NULL)
+        fprintf(out, "Access-Control-Allow-Origin: %s\r\n", origin);
+    fputs("Vary: Origin\r\n"
+          "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n",
+          out);
 }
 
 void

@@ -32,6 +32,14 @@ struct http_request {
     const char *path;           /* PATH_INFO, "/" when unset or empty */
     const char *query;          /* QUERY_STRING, "" when unset */
     const char *content_type;   /* CONTENT_TYPE, "" when unset */
+    /* The client and the headers the write checks use; NULL when
+     * unset (web/origin.h). */
+    const char *origin;         /* HTTP_ORIGIN */
+    const char *referer;        /* HTTP_REFERER */
+    const char *host;           /* HTTP_HOST */
+    const char *scheme;         /* REQUEST_SCHEME, or "https" for HTTPS=on */
+    const char *requested_with; /* HTTP_X_REQUESTED_WITH */
+    const char *remote_addr;    /* REMOTE_ADDR */
     enum http_body body_state;
     const uint8_t *body;
     size_t body_len, announced; /* announced: CONTENT_LENGTH */
@@ -48,7 +56,8 @@ enum http_body http_body_length(size_t *n, const char *content_length,
 const char *http_reason(int status);
 
 /* Starts an answer: the Status line and the headers every answer
- * carries (CORS for origin, no sniffing, no caching). The caller adds
+ * carries (CORS for origin, none when origin is NULL; no sniffing, no
+ * caching). The caller adds
  * its own headers, then a blank line ("\r\n") and the body. */
 void http_head(FILE *out, int status, const char *origin);
 
