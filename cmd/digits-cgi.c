@@ -49,7 +49,7 @@ usage(FILE *fp, int status)
               "FastCGI when\nstandard input is a listening socket.\n"
               "Settings (environment): DIGITS_HOME, DIGITS_MODEL, "
               "FEEDBACK_DIR,\nDIGITS_PAGE, DIGITS_CORS_ORIGIN, "
-              "DIGITS_MAX_BODY.\n", fp);
+              "DIGITS_MAX_BODY, DIGITS_MAX_PIXELS.\n", fp);
     exit(status);
 }
 
@@ -143,7 +143,11 @@ read_config(struct web_config *c, char bufs[5][PATH_MAX], const char *argv0)
         http_body_length(&n, mb, HTTP_MAX_BODY_LIMIT) == HTTP_BODY_OK &&
         n > 0)
         c->max_body = n;
-    c->max_pixels = PGMIO_MAX_PIXELS;
+    c->max_pixels = HTTP_MAX_PIXELS_DEFAULT;
+    mb = getenv("DIGITS_MAX_PIXELS");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, PGMIO_MAX_PIXELS) == HTTP_BODY_OK && n > 0)
+        c->max_pixels = n;
 }
 
 /* Is fd a socket that listens (lighttpd's FCGI_LISTENSOCK_FILENO)? */

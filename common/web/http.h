@@ -18,6 +18,10 @@
 
 #define HTTP_MAX_BODY_DEFAULT ((size_t)8 << 20)  /* bytes, DIGITS_MAX_BODY */
 #define HTTP_MAX_BODY_LIMIT ((size_t)1 << 30)    /* the most it may be set to */
+/* Pixels of an uploaded image (DIGITS_MAX_PIXELS): a 12-megapixel
+ * phone photo passes; decoding the most it allows takes under a second
+ * of CPU and under 100 MB in all (README, "Security"). */
+#define HTTP_MAX_PIXELS_DEFAULT ((size_t)4096 * 3072)
 
 /* What became of the body before the request reached web_answer. */
 enum http_body {
