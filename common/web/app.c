@@ -359,13 +359,42 @@ preflight(const struct web_app *app, const struct http_request *rq,
           "Access-Control-Max-Age: 86400\r\n\r\n", out);
 }
 
+/* The web server's own error (lighttpd's server.error-handler points
+ * at /server-error and says which in REDIRECT_STATUS: a body over its
+ * limit, headers too large, a client too slow), answered as ours are:
+ * JSON, with the CORS header. */
+static void
+server_error(const struct web_app *app, const struct http_request *rq,
+             FILE *out)
+{
+    long st;
+    char msg[MSGLEN];
+
+    if (parse_long(&st, rq->redirect_status, 400, 599) != 0)
+        st = 500;
+    switch (st) {
+    case 400: snprintf(msg, MSGLEN, "the request is malformed"); break;
+    case 408: snprintf(msg, MSGLEN, "the request came too slowly"); break;
+    case 411: snprintf(msg, MSGLEN, "Content-Length is required"); break;
+    case 413: snprintf(msg, MSGLEN, "the body is over %zu bytes",
+                       app->cfg.max_body); break;
+    case 414: snprintf(msg, MSGLEN, "the URL is too long"); break;
+    case 431: snprintf(msg, MSGLEN, "the request's headers are too large");
+              break;
+    default:  snprintf(msg, MSGLEN, "%s (the web server)", http_reason(st));
+    }
+    http_error(out, (int)st, app->cfg.origin, msg);
+}
+
 void
 web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
            FILE *log)
 {
     const char *p = rq->path;
 
-    if (strcmp(rq->method, "OPTIONS") == 0) {
+    if (rq->redirect_status != NULL && strcmp(p, "/server-error") == 0) {
+        server_error(app, rq, out);
+    } else if (strcmp(rq->method, "OPTIONS") == 0) {
         preflight(app, rq, out);
     } else if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
         if (!refuse_method(app, rq, "GET", out))

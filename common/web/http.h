@@ -44,6 +44,8 @@ struct http_request {
     const char *scheme;         /* REQUEST_SCHEME, or "https" for HTTPS=on */
     const char *requested_with; /* HTTP_X_REQUESTED_WITH */
     const char *remote_addr;    /* REMOTE_ADDR */
+    const char *redirect_status; /* REDIRECT_STATUS: the server's own
+                                 * error, handed to us to answer */
     enum http_body body_state;
     const uint8_t *body;
     size_t body_len, announced; /* announced: CONTENT_LENGTH */

@@ -55,6 +55,7 @@ fill_client(struct http_request *rq, lookup_fn *get, const void *ctx)
         rq->scheme = "https";
     rq->requested_with = get(ctx, "HTTP_X_REQUESTED_WITH");
     rq->remote_addr = get(ctx, "REMOTE_ADDR");
+    rq->redirect_status = get(ctx, "REDIRECT_STATUS");
 }
 
 static const char *
