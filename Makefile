@@ -34,7 +34,7 @@ UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
 
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
-TOOLS = build/test/mkimage build/test/userdigits
+TOOLS = build/test/mkimage build/test/userdigits build/test/mkmodel
 
 all: $(BIN)
 

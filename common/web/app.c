@@ -72,6 +72,13 @@ current_model(struct web_app *app)
         return -1;
     infer_init(&app->in, &app->m, 1, 1);
     app->loaded = 1;
+    if (infer_probe(&app->in) != 0) {
+        unload(app);
+        snprintf(app->model_err, ERRLEN, "%.150s: the output is not finite "
+                 "on a plain image (the weights overflow)",
+                 app->cfg.model_path);
+        return -1;
+    }
     return 0;
 }
 
