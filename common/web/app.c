@@ -278,8 +278,13 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
         return;
     }
     if ((rc = feedback_add(app->cfg.store, &rec, input, err)) < 0) {
+        int full = errno == ENOSPC || errno == EDQUOT || errno == EROFS ||
+                   errno == EACCES || errno == EPERM;
+
         fprintf(log, "%s: %s: %s\n", progname(), app->cfg.store, err);
-        http_error(out, 500, acao, "the feedback store could "
+        http_error(out, full ? 503 : 500, acao, full
+                   ? "the feedback store is full or read-only: corrections "
+                     "cannot be stored now" : "the feedback store could "
                    "not be written (see the server log)");
         return;
     }
