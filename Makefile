@@ -24,7 +24,7 @@ NN    = gemm winograd conv pool dense act loss optim arch net model infer \
 IMG   = pgmio idx preproc ink dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
-WEB   = http origin fcgi convert app serve
+WEB   = http origin limit fcgi convert app serve
 LIB_SRC = $(CORE:%=common/core/%.c) $(NN:%=common/nn/%.c) \
           $(IMG:%=common/img/%.c) $(EVAL:%=common/eval/%.c) \
           $(STORE:%=common/store/%.c) $(WEB:%=common/web/%.c)

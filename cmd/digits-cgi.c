@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,12 @@
 #include "web/app.h"
 #include "web/http.h"
 #include "web/serve.h"
+
+/* Corrections one client may send a minute, and the bytes the store's
+ * meta.csv may reach (about 160,000 records, with their images about
+ * 650 MB): DIGITS_WRITES_PER_MINUTE and DIGITS_STORE_MAX, 0 for none. */
+#define WRITES_PER_MINUTE 30
+#define STORE_MAX ((size_t)16 << 20)
 
 static _Noreturn void
 usage(FILE *fp, int status)
@@ -49,7 +56,8 @@ usage(FILE *fp, int status)
               "FastCGI when\nstandard input is a listening socket.\n"
               "Settings (environment): DIGITS_HOME, DIGITS_MODEL, "
               "FEEDBACK_DIR,\nDIGITS_PAGE, DIGITS_CORS_ORIGIN, "
-              "DIGITS_MAX_BODY, DIGITS_MAX_PIXELS.\n", fp);
+              "DIGITS_MAX_BODY, DIGITS_MAX_PIXELS,\n"
+              "DIGITS_WRITES_PER_MINUTE, DIGITS_STORE_MAX.\n", fp);
     exit(status);
 }
 
@@ -143,6 +151,16 @@ read_config(struct web_config *c, char bufs[5][PATH_MAX], const char *argv0)
         http_body_length(&n, mb, HTTP_MAX_BODY_LIMIT) == HTTP_BODY_OK &&
         n > 0)
         c->max_body = n;
+    c->writes_per_minute = WRITES_PER_MINUTE;
+    mb = getenv("DIGITS_WRITES_PER_MINUTE");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, 1000000) == HTTP_BODY_OK)
+        c->writes_per_minute = (int)n;
+    c->store_max = STORE_MAX;
+    mb = getenv("DIGITS_STORE_MAX");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, SIZE_MAX / 2) == HTTP_BODY_OK)
+        c->store_max = n;
     c->max_pixels = HTTP_MAX_PIXELS_DEFAULT;
     mb = getenv("DIGITS_MAX_PIXELS");
     if (mb != NULL && *mb != '\0' &&

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/json.h"
 #include "core/mnist.h"
@@ -13,6 +14,7 @@
 #include "img/preproc.h"
 #include "store/feedback.h"
 #include "web/convert.h"
+#include "web/limit.h"
 #include "web/origin.h"
 
 #define MSGLEN (ERRLEN + 64)
@@ -257,6 +259,44 @@ write_acao(const struct web_app *app, const struct http_request *rq)
                                                         : app->cfg.origin;
 }
 
+/* The store's cap and the client's rate: 0 to go on, or 1 when it has
+ * answered (507, or 429 with Retry-After). The rate table failing is
+ * logged and lets the write go on: the store then answers for itself. */
+static int
+refuse_write(const struct web_app *app, const struct http_request *rq,
+             const char *acao, FILE *out, FILE *log)
+{
+    struct timespec ts;
+    char err[ERRLEN];
+    int retry, per = app->cfg.writes_per_minute;
+
+    if (app->cfg.store_max > 0 &&
+        limit_store_full(app->cfg.store, app->cfg.store_max)) {
+        fprintf(log, "%s: %s: the store has reached DIGITS_STORE_MAX\n",
+                progname(), app->cfg.store);
+        http_error(out, 507, acao, "the feedback store is full: no more "
+                   "corrections are taken");
+        return 1;
+    }
+    if (per <= 0)
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    switch (limit_take(&retry, app->cfg.store, rq->remote_addr, per,
+                       ts.tv_sec + ts.tv_nsec / 1e9, err)) {
+    case 1:
+        http_head(out, 429, acao);
+        fprintf(out, "Retry-After: %d\r\nContent-Type: application/json"
+                "\r\n\r\n{\"error\":\"too many corrections from your "
+                "address: at most %d a minute; try again in %d s\"}\n",
+                retry, per, retry);
+        return 1;
+    case -1:
+        fprintf(log, "%s: %s\n", progname(), err);
+        break;
+    }
+    return 0;
+}
+
 static void
 corrections(struct web_app *app, const struct http_request *rq, FILE *out,
             FILE *log)
@@ -272,6 +312,8 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
         return;
     }
     acao = write_acao(app, rq);
+    if (refuse_write(app, rq, acao, out, log))
+        return;
     if ((status = parse_query(&rec, rq->query, msg)) != 0 ||
         (status = body_input(input, app, rq, msg, log)) != 0) {
         http_error(out, status, acao, msg);

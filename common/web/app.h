@@ -12,7 +12,9 @@
  *                      from a foreign origin)
  *
  * /corrections takes a write only from the server's own origin or one
- * of cfg.write_origins (web/origin.h), checked before anything else.
+ * of cfg.write_origins (web/origin.h), checked before anything else;
+ * then from a client under its rate (429) into a store under its cap
+ * (507), web/limit.h, before the body is decoded.
  *
  * The model is loaded when first needed and its file's identity (device,
  * inode, size, time) is checked on every request that uses it, so a
@@ -39,6 +41,8 @@ struct web_config {
                                  * NULL: the server's own only */
     size_t max_body;            /* bytes of a request body */
     size_t max_pixels;          /* pixels of an uploaded image */
+    int writes_per_minute;      /* per client (web/limit.h); 0: no limit */
+    size_t store_max;           /* bytes of meta.csv; 0: no cap */
 };
 
 struct web_app {
