@@ -1,7 +1,9 @@
 #!/bin/sh
 # retrain killed in the middle: its children do not hold its lock, so
 # the next run can start at once, and the next run removes what the
-# killed one left behind (candidate model, scratch folder).
+# killed one left behind (candidate model, scratch folder), and what
+# killed writers of the store left 5 minutes ago (temporary images,
+# images without a row), but nothing newer and no record.
 . "$(dirname "$0")/../lib.sh"
 
 S=$T/store
@@ -42,5 +44,23 @@ run "$top/scripts/retrain" --model "$M" --store "$S" --min-new 1000
 ok "$rc" "the next run: nothing to do, exit 0"
 [ ! -e "$S/.retrain-tmp" ]; ok $? "... and it removed the killed run's scratch folder"
 [ ! -e "$T/models/.candidate-99999.model" ]; ok $? "... and its candidate"
+
+# What killed writers left: old and new temporary files and images
+# without a row, beside the 40 records.
+orphan=$(feedback-log --store "$T/elsewhere" --label 5 < "$T/d-0.pgm")
+cp "$T/d-0.pgm" "$S/images/.tmp-0123456789abcdef-99"
+cp "$T/d-0.pgm" "$S/images/.tmp-fedcba9876543210-98"
+cp "$T/d-0.pgm" "$S/images/$orphan.pgm"
+touch -d '10 minutes ago' "$S/images/.tmp-0123456789abcdef-99" "$S/images/$orphan.pgm"
+for f in "$S"/images/[0-9a-f]*.pgm; do
+    [ "$f" = "$S/images/$orphan.pgm" ] || touch -d '10 minutes ago' "$f"
+done
+run "$top/scripts/retrain" --model "$M" --store "$S" --min-new 1000
+ok "$rc" "a run with a store that killed writers left things in"
+[ ! -e "$S/images/.tmp-0123456789abcdef-99" ]; ok $? "... removes a temporary image 10 minutes old"
+[ -e "$S/images/.tmp-fedcba9876543210-98" ]; ok $? "... keeps a new one (a writer may be at work)"
+[ ! -e "$S/images/$orphan.pgm" ]; ok $? "... removes an image 10 minutes old that has no row"
+is "$(feedback-log --store "$S" --export --labels-out "$T/l" 2> "$T/e" | wc -c | tr -d ' ')" \
+   $((40 * 797)) "... and keeps every record's image"
 
 done_testing
