@@ -135,8 +135,15 @@ check_model(const struct opts *o)
     struct model m;
     char err[ERRLEN];
 
+    struct infer in;
+
     if (model_load_path(&m, o->model, err) != 0)
         fatal(1, "%s", err);
+    infer_init(&in, &m, 1, 1);
+    if (infer_probe(&in) != 0)
+        fatal(1, "%s: the output is not finite on a plain image (the "
+              "weights overflow)", o->model);
+    infer_free(&in);
     printf(o->json ? "{\"status\":\"ok\",\"model\":\"%s\"}\n" : "ok %s\n",
            m.id);
     model_free(&m);
@@ -165,7 +172,11 @@ run_stream(struct infer *in, const struct model *m, FILE *fp,
         }
         if (rc == -2)
             rc = 1;             /* too big: reported as a wrong size */
-        infer_run(in, prob, pix, n);
+        int bad = infer_run(in, prob, pix, n);
+        if (bad >= 0)
+            fatal(2, "%s: image %zu: the model's output is not finite (its "
+                  "weights overflow): the model is broken", name,
+                  index + (size_t)bad + 1);
         for (int i = 0; i < n; i++)
             print_one(prob + (size_t)i * MNIST_OUTPUTS, o,
                       o->echo ? pix + (size_t)i * MNIST_PIXELS : NULL,
@@ -249,7 +260,11 @@ run_groups(struct infer *in, const struct model *m, FILE *fp,
         }
         struct number_read r = { 0 };
         if (n > 0) {
-            infer_run(in, prob, pix, n);
+            int bad = infer_run(in, prob, pix, n);
+            if (bad >= 0)
+                fatal(2, "%s: image %zu: the model's output is not finite "
+                      "(its weights overflow): the model is broken", name,
+                      index - (size_t)n + (size_t)bad + 1);
             if (number_decode(&r, cand, prob, n, slices) != 0)
                 fatal(1, "%s: line %zu: the images do not cover the %d "
                       "slices", o->groups, lineno, slices);

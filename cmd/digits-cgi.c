@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,12 @@
 #include "web/app.h"
 #include "web/http.h"
 #include "web/serve.h"
+
+/* Corrections one client may send a minute, and the bytes the store's
+ * meta.csv may reach (about 160,000 records, with their images about
+ * 650 MB): DIGITS_WRITES_PER_MINUTE and DIGITS_STORE_MAX, 0 for none. */
+#define WRITES_PER_MINUTE 30
+#define STORE_MAX ((size_t)16 << 20)
 
 static _Noreturn void
 usage(FILE *fp, int status)
@@ -49,7 +56,8 @@ usage(FILE *fp, int status)
               "FastCGI when\nstandard input is a listening socket.\n"
               "Settings (environment): DIGITS_HOME, DIGITS_MODEL, "
               "FEEDBACK_DIR,\nDIGITS_PAGE, DIGITS_CORS_ORIGIN, "
-              "DIGITS_MAX_BODY.\n", fp);
+              "DIGITS_MAX_BODY, DIGITS_MAX_PIXELS,\n"
+              "DIGITS_WRITES_PER_MINUTE, DIGITS_STORE_MAX.\n", fp);
     exit(status);
 }
 
@@ -107,10 +115,13 @@ setting(char *buf, const char *name, const char *home, const char *rel)
     return buf;
 }
 
-/* The settings, from the environment. An origin that is not printable
- * ASCII would break a header line: it falls back to "*". */
+/* The settings, from the environment. DIGITS_CORS_ORIGIN is a list of
+ * origins (spaces or commas between them): those that may write besides
+ * the server's own, the first of them also the Access-Control-Allow-Origin
+ * of every other answer. One that is not printable ASCII would break a
+ * header line: it falls back to "*", and to none that may write. */
 static void
-read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
+read_config(struct web_config *c, char bufs[5][PATH_MAX], const char *argv0)
 {
     const char *home = find_home(bufs[0], argv0), *o, *mb;
     size_t n;
@@ -121,11 +132,18 @@ read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
     c->page_path = setting(bufs[3], "DIGITS_PAGE", home,
                            "scripts/cgi/index.html");
     c->origin = "*";
+    c->write_origins = NULL;
     if ((o = getenv("DIGITS_CORS_ORIGIN")) != NULL && *o != '\0') {
-        c->origin = o;
+        o += strspn(o, " ,");
+        n = strcspn(o, " ,");
+        snprintf(bufs[4], PATH_MAX, "%.*s", (int)n, o);
+        c->origin = bufs[4];
+        c->write_origins = o;
         for (; *o != '\0'; o++)
             if (*o < 0x20 || *o > 0x7e)
-                c->origin = "*";
+                c->origin = "*", c->write_origins = NULL;
+        if (c->origin[0] == '\0')
+            c->origin = "*";
     }
     c->max_body = HTTP_MAX_BODY_DEFAULT;
     mb = getenv("DIGITS_MAX_BODY");
@@ -133,7 +151,21 @@ read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
         http_body_length(&n, mb, HTTP_MAX_BODY_LIMIT) == HTTP_BODY_OK &&
         n > 0)
         c->max_body = n;
-    c->max_pixels = PGMIO_MAX_PIXELS;
+    c->writes_per_minute = WRITES_PER_MINUTE;
+    mb = getenv("DIGITS_WRITES_PER_MINUTE");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, 1000000) == HTTP_BODY_OK)
+        c->writes_per_minute = (int)n;
+    c->store_max = STORE_MAX;
+    mb = getenv("DIGITS_STORE_MAX");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, SIZE_MAX / 2) == HTTP_BODY_OK)
+        c->store_max = n;
+    c->max_pixels = HTTP_MAX_PIXELS_DEFAULT;
+    mb = getenv("DIGITS_MAX_PIXELS");
+    if (mb != NULL && *mb != '\0' &&
+        http_body_length(&n, mb, PGMIO_MAX_PIXELS) == HTTP_BODY_OK && n > 0)
+        c->max_pixels = n;
 }
 
 /* Is fd a socket that listens (lighttpd's FCGI_LISTENSOCK_FILENO)? */
@@ -163,7 +195,7 @@ main(int argc, char *argv[])
         { "help",    no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    char bufs[4][PATH_MAX];
+    char bufs[5][PATH_MAX];
     const char *listen_on = NULL;
     int c, workers = threads_default(64);
     struct web_config cfg;

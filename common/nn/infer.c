@@ -1,6 +1,7 @@
 /* infer - see infer.h. */
 #include "nn/infer.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +68,7 @@ infer_worker_run(void *arg)
     return NULL;
 }
 
-void
+int
 infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n)
 {
     int T = n < in->n_threads ? (n > 0 ? n : 1) : in->n_threads;
@@ -82,6 +83,11 @@ infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n)
         worker_reserve(in, &in->workers[t], hi - lo);
     }
     threads_run(infer_worker_run, in->workers, sizeof *in->workers, T);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < MNIST_OUTPUTS; k++)
+            if (!isfinite(prob[(size_t)i * MNIST_OUTPUTS + k]))
+                return i;
+    return -1;
 }
 
 double
@@ -114,4 +120,17 @@ infer_argmax(const float *prob)
         if (prob[k] > prob[best])
             best = k;
     return best;
+}
+
+int
+infer_probe(struct infer *in)
+{
+    uint8_t pix[3 * MNIST_PIXELS];
+    float prob[3 * MNIST_OUTPUTS];
+
+    memset(pix, 0, MNIST_PIXELS);
+    memset(pix + MNIST_PIXELS, 255, MNIST_PIXELS);
+    for (int i = 0; i < MNIST_PIXELS; i++)
+        pix[2 * MNIST_PIXELS + i] = (uint8_t)((i / MNIST_SIDE + i) % 2 * 255);
+    return infer_run(in, prob, pix, 3) >= 0 ? -1 : 0;
 }

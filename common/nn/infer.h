@@ -31,8 +31,16 @@ void infer_init(struct infer *in, const struct model *m, int n_threads,
 void infer_free(struct infer *in);
 
 /* prob (n, MNIST_OUTPUTS) = softmax(net(pixels (n, 784))): the ten
- * digits, then "not a digit" (0 for a network without that class). */
-void infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n);
+ * digits, then "not a digit" (0 for a network without that class).
+ * Returns -1, or the index of the first image whose probabilities are
+ * not all finite (a model with weights so large that its sums overflow,
+ * though each weight is finite): the caller must not print them. */
+int infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n);
+
+/* Runs three probe images (blank, all ink, a checkerboard): -1 if any
+ * output is not finite, a model no answer of which can be trusted;
+ * else 0. */
+int infer_probe(struct infer *in);
 
 /* The fraction of n images (n, 784) whose verdict (infer_verdict) is
  * their label, MNIST_NOT_DIGIT for "not a digit" (0 for n == 0). */

@@ -1,5 +1,5 @@
 /* model - see model.h. */
-#define _DEFAULT_SOURCE         /* MAP_POPULATE, where there is one */
+#define _POSIX_C_SOURCE 200809L
 #include "nn/model.h"
 
 #include <errno.h>
@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -261,9 +260,9 @@ model_load(struct model *m, FILE *fp, char *err)
     return 0;
 }
 
-/* Checks the weights of a mapped file (header already parsed, pos bytes
- * long) and points m->params at them, or at a copy if they are not
- * aligned or not little-endian. */
+/* Checks the weights of a file read whole into map (header already
+ * parsed, pos bytes long) and points m->params at them, or at a copy if
+ * they are not aligned or not little-endian. */
 static int
 use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
             char *err)
@@ -292,43 +291,63 @@ use_mapping(struct model *m, unsigned char *map, size_t len, size_t pos,
     return check_weights(m, err);
 }
 
-/* model_load on a mapping of the regular file fd of len bytes. */
-static int
-load_mapped(struct model *m, int fd, size_t len, char *err)
+/* Reads the regular file fd, len bytes by its size, into a new buffer
+ * of len + 1 bytes (to see one more come). Returns it, or NULL with the
+ * reason in err. */
+static unsigned char *
+read_file(int fd, size_t len, char *err)
 {
-    unsigned char *map;
+    unsigned char *buf = xmalloc(len + 1);
+    size_t got = 0;
+
+    while (got < len + 1) {
+        ssize_t r = read(fd, buf + got, len + 1 - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(err, ERRLEN, "read error: %s", strerror(errno));
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    if (got != len) {           /* rewritten while we read: no longer len */
+        snprintf(err, ERRLEN, "the file changed while it was read");
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* model_load on the regular file fd of len bytes, read whole into
+ * memory of our own: a mapping of the file would make every later
+ * access depend on it, and a copy (cp) over the file in place would
+ * then kill the reader with SIGBUS or change its weights under it. The
+ * checksum covers what was read. */
+static int
+load_copied(struct model *m, int fd, size_t len, char *err)
+{
+    unsigned char *buf;
     int pos;
 
     memset(m, 0, sizeof *m);
-    /* Mapped in one go, read-only (so no page is copied), then made
-     * writable for cnn-train --init: a page is copied only if written.
-     * Each page fault costs microseconds in a virtual machine, and a
-     * web request loads the model once. */
-#ifdef MAP_POPULATE
-    map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-#else
-    map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-#endif
-    if (map == MAP_FAILED ||
-        mprotect(map, len, PROT_READ | PROT_WRITE) != 0) {
-        snprintf(err, ERRLEN, "cannot map the file: %s", strerror(errno));
-        if (map != MAP_FAILED)
-            munmap(map, len);
+    if ((buf = read_file(fd, len, err)) == NULL)
         return -1;
-    }
-    pos = parse_model(m, map, len < HEAD_MAX ? len : HEAD_MAX, err);
-    if (pos < 0 || use_mapping(m, map, len, (size_t)pos, err) != 0) {
-        if ((unsigned char *)m->params != map + (pos < 0 ? 0 : pos))
+    pos = parse_model(m, buf, len < HEAD_MAX ? len : HEAD_MAX, err);
+    if (pos < 0 || use_mapping(m, buf, len, (size_t)pos, err) != 0) {
+        if ((unsigned char *)m->params != buf + (pos < 0 ? 0 : pos))
             free(m->params);
-        munmap(map, len);
+        free(buf);
         memset(m, 0, sizeof *m);
         return -1;
     }
-    if ((unsigned char *)m->params == map + pos) {
-        m->map = map, m->map_len = len;
-    } else {
-        munmap(map, len);
-    }
+    if ((unsigned char *)m->params == buf + pos)
+        m->file_buf = buf;      /* the weights are used where they lie */
+    else
+        free(buf);
     return 0;
 }
 
@@ -347,7 +366,7 @@ model_load_path(struct model *m, const char *path, char *err)
     if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
         st.st_size > 0 && (uint64_t)st.st_size <= (uint64_t)ARCH_MAX_PARAMS
         * 4 + HEAD_MAX + TAIL_LEN)
-        rc = load_mapped(m, fileno(fp), (size_t)st.st_size, why);
+        rc = load_copied(m, fileno(fp), (size_t)st.st_size, why);
     else
         rc = model_load(m, fp, why);
     fclose(fp);
@@ -444,8 +463,8 @@ model_save(struct model *m, const char *path, char *err)
 void
 model_free(struct model *m)
 {
-    if (m->map != NULL)
-        munmap(m->map, m->map_len);
+    if (m->file_buf != NULL)
+        free(m->file_buf);
     else
         free(m->params);
     memset(m, 0, sizeof *m);

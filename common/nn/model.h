@@ -32,17 +32,18 @@ struct model {
     float *params;              /* arch.n_params floats */
     uint64_t checksum;
     char id[MODEL_ID_LEN + 1];
-    void *map;                  /* the mapped file params point into, */
-    size_t map_len;             /* or NULL if params were allocated */
+    void *file_buf;             /* the file's bytes params point into, */
+                                /* or NULL if params were allocated */
 };
 
 /* Reads a model file. Returns 0, or -1 with a one-line reason in err
  * (ERRLEN bytes, owned by the caller); on -1 nothing needs freeing. */
 int model_load(struct model *m, FILE *fp, char *err);
-/* model_load on a named file. A regular file is mapped into memory
- * (copy-on-write) and the weights used where they lie: loading costs a
- * few page faults instead of a copy, which is most of what starting
- * cnn-infer for one image would otherwise spend. */
+/* model_load on a named file. A regular file is read whole into memory
+ * of our own in one read and the weights used where they lie there: a
+ * file rewritten in place afterwards (cp over it) changes nothing for
+ * a reader that has loaded it, and one rewritten during the load is
+ * refused (checksum, or "the file changed"). */
 int model_load_path(struct model *m, const char *path, char *err);
 
 /* Makes m hold arch a with zeroed parameters (exits 2 on no memory). */

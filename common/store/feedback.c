@@ -195,21 +195,26 @@ write_temp_image(char *tmp, const char *images, const char *id,
     fmt(tmp, PATH_CAP, "%s/.tmp-%s-%ld", images, id, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
+        int e = errno;
         say(err, "%s: cannot create: %s", tmp, strerror(errno));
         if (fd >= 0)
             close(fd);
+        errno = e;
         return -1;
     }
     ok = pgmio_write(fp, pix, MNIST_SIDE, MNIST_SIDE) == 0 &&
          fflush(fp) == 0 && fsync(fd) == 0;
+    int e = errno;              /* the failure's, for feedback_add's caller */
     if (!ok)
         say(err, "%s: write: %s", tmp, strerror(errno));
     if (fclose(fp) != 0 && ok) {
+        e = errno;
         say(err, "%s: close: %s", tmp, strerror(errno));
         ok = 0;
     }
     if (!ok)
         unlink(tmp);
+    errno = e;
     return ok ? 0 : -1;
 }
 
@@ -343,11 +348,11 @@ append_row(int fd, off_t old_size, const char *row, size_t len, char *err)
     put = write(fd, buf, n);
     if (put == (ssize_t)n && fsync(fd) == 0)
         return 0;
-    say(err, "meta.csv: write: %s",
-             put >= 0 && put < (ssize_t)n ? strerror(ENOSPC)
-                                          : strerror(errno));
+    int e = put >= 0 && put < (ssize_t)n ? ENOSPC : errno;
+    say(err, "meta.csv: write: %s", strerror(e));
     if (ftruncate(fd, old_size) == 0)
         fsync(fd);
+    errno = e;
     return -1;
 }
 
@@ -410,16 +415,21 @@ feedback_add(const char *store, struct feedback_record *rec,
         write_temp_image(tmp, images, rec->id, pix, err) != 0)
         return -1;
     if ((fd = lock_meta(meta, err)) < 0) {
+        int e = errno;
         unlink(tmp);
+        errno = e;
         return -1;
     }
     rc = add_locked(fd, store, images, tmp, rec, err);
+    int e = errno;              /* the failure's, for the caller */
     if (rc != 0)
         unlink(tmp);
     if (close(fd) != 0 && rc == 0) {
+        e = errno;
         say(err, "%s: close: %s", meta, strerror(errno));
         rc = -1;
     }
+    errno = e;
     return rc;
 }
 

@@ -67,7 +67,8 @@ int feedback_check_model(const char *s, char *err);
  * rec->time. Returns 0 when stored, 1 when this image with this label
  * was already stored (rec->id is the existing record's, nothing written),
  * or -1 with a reason in err (an I/O failure: nothing half-written is
- * left that a reader would see). */
+ * left that a reader would see) and errno that of the call that failed
+ * (ENOSPC, EROFS, ... tell a full or read-only store). */
 int feedback_add(const char *store, struct feedback_record *rec,
                  const uint8_t *pix, char *err);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/json.h"
 #include "core/mnist.h"
@@ -14,6 +15,8 @@
 #include "nn/number.h"
 #include "store/feedback.h"
 #include "web/convert.h"
+#include "web/limit.h"
+#include "web/origin.h"
 
 #define MSGLEN (ERRLEN + 64)
 
@@ -72,6 +75,13 @@ current_model(struct web_app *app)
         return -1;
     infer_init(&app->in, &app->m, 1, 1);
     app->loaded = 1;
+    if (infer_probe(&app->in) != 0) {
+        unload(app);
+        snprintf(app->model_err, ERRLEN, "%.150s: the output is not finite "
+                 "on a plain image (the weights overflow)",
+                 app->cfg.model_path);
+        return -1;
+    }
     return 0;
 }
 
@@ -222,10 +232,10 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
                                       cand[i].prior, { cand[i].x, cand[i].y,
                                                        cand[i].w, cand[i].h } };
     }
-    infer_run(&app->in, prob, pix, n);
-    if (number_decode(&r, nc, prob, n, slices) != 0) {
-        fprintf(log, "%s: %d candidates do not cover %d slices\n",
-                progname(), n, slices);
+    if (infer_run(&app->in, prob, pix, n) >= 0 ||
+        number_decode(&r, nc, prob, n, slices) != 0) {
+        fprintf(log, "%s: %d candidates over %d slices: no finite reading "
+                "that covers them\n", progname(), n, slices);
         http_error(out, 500, app->cfg.origin, "internal error (see the "
                    "server log)");
         return;
@@ -289,6 +299,54 @@ parse_query(struct feedback_record *rec, const char *query, char *msg)
     return 0;
 }
 
+/* The Access-Control-Allow-Origin of an answer on the write path: the
+ * request's own Origin once origin_check_write took it (so a configured
+ * site can read the answer), else the configured one. */
+static const char *
+write_acao(const struct web_app *app, const struct http_request *rq)
+{
+    return rq->origin != NULL && rq->origin[0] != '\0' ? rq->origin
+                                                        : app->cfg.origin;
+}
+
+/* The store's cap and the client's rate: 0 to go on, or 1 when it has
+ * answered (507, or 429 with Retry-After). The rate table failing is
+ * logged and lets the write go on: the store then answers for itself. */
+static int
+refuse_write(const struct web_app *app, const struct http_request *rq,
+             const char *acao, FILE *out, FILE *log)
+{
+    struct timespec ts;
+    char err[ERRLEN];
+    int retry, per = app->cfg.writes_per_minute;
+
+    if (app->cfg.store_max > 0 &&
+        limit_store_full(app->cfg.store, app->cfg.store_max)) {
+        fprintf(log, "%s: %s: the store has reached DIGITS_STORE_MAX\n",
+                progname(), app->cfg.store);
+        http_error(out, 507, acao, "the feedback store is full: no more "
+                   "corrections are taken");
+        return 1;
+    }
+    if (per <= 0)
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    switch (limit_take(&retry, app->cfg.store, rq->remote_addr, per,
+                       ts.tv_sec + ts.tv_nsec / 1e9, err)) {
+    case 1:
+        http_head(out, 429, acao);
+        fprintf(out, "Retry-After: %d\r\nContent-Type: application/json"
+                "\r\n\r\n{\"error\":\"too many corrections from your "
+                "address: at most %d a minute; try again in %d s\"}\n",
+                retry, per, retry);
+        return 1;
+    case -1:
+        fprintf(log, "%s: %s\n", progname(), err);
+        break;
+    }
+    return 0;
+}
+
 static void
 corrections(struct web_app *app, const struct http_request *rq, FILE *out,
             FILE *log)
@@ -296,20 +354,33 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
     struct feedback_record rec;
     struct preproc_digit d;
     char msg[MSGLEN], err[ERRLEN];
+    const char *acao;
     int status, rc, n, slices;
 
+    if (origin_check_write(rq, app->cfg.write_origins, msg, MSGLEN) != 0) {
+        http_error(out, 403, NULL, msg);
+        return;
+    }
+    acao = write_acao(app, rq);
+    if (refuse_write(app, rq, acao, out, log))
+        return;
     if ((status = parse_query(&rec, rq->query, msg)) != 0 ||
         (status = body_digits(&d, 0, &n, &slices, app, rq, msg, log))) {
-        http_error(out, status, app->cfg.origin, msg);
+        http_error(out, status, acao, msg);
         return;
     }
     if ((rc = feedback_add(app->cfg.store, &rec, d.pix, err)) < 0) {
+        int full = errno == ENOSPC || errno == EDQUOT || errno == EROFS ||
+                   errno == EACCES || errno == EPERM;
+
         fprintf(log, "%s: %s: %s\n", progname(), app->cfg.store, err);
-        http_error(out, 500, app->cfg.origin, "the feedback store could "
+        http_error(out, full ? 503 : 500, acao, full
+                   ? "the feedback store is full or read-only: corrections "
+                     "cannot be stored now" : "the feedback store could "
                    "not be written (see the server log)");
         return;
     }
-    http_head(out, 200, app->cfg.origin);
+    http_head(out, 200, acao);
     fputs("Content-Type: application/json\r\n\r\n", out);
     json_put_stored(out, rec.id, rc == 1);
     fputc('\n', out);
@@ -369,17 +440,66 @@ refuse_method(const struct web_app *app, const struct http_request *rq,
     return 1;
 }
 
+/* The CORS preflight: for the write path, only from an origin that may
+ * write (a foreign page is told no, so it cannot send what a request
+ * without Origin needs: X-Requested-With or an image type). */
+static void
+preflight(const struct web_app *app, const struct http_request *rq,
+          FILE *out)
+{
+    const char *acao = app->cfg.origin;
+    char msg[MSGLEN];
+
+    if (strcmp(rq->path, "/corrections") == 0) {
+        if (origin_check_write(rq, app->cfg.write_origins, msg, MSGLEN)) {
+            http_error(out, 403, NULL, msg);
+            return;
+        }
+        acao = write_acao(app, rq);
+    }
+    http_head(out, 204, acao);
+    fputs("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
+          "Access-Control-Allow-Headers: Content-Type, X-Requested-With\r\n"
+          "Access-Control-Max-Age: 86400\r\n\r\n", out);
+}
+
+/* The web server's own error (lighttpd's server.error-handler points
+ * at /server-error and says which in REDIRECT_STATUS: a body over its
+ * limit, headers too large, a client too slow), answered as ours are:
+ * JSON, with the CORS header. */
+static void
+server_error(const struct web_app *app, const struct http_request *rq,
+             FILE *out)
+{
+    long st;
+    char msg[MSGLEN];
+
+    if (parse_long(&st, rq->redirect_status, 400, 599) != 0)
+        st = 500;
+    switch (st) {
+    case 400: snprintf(msg, MSGLEN, "the request is malformed"); break;
+    case 408: snprintf(msg, MSGLEN, "the request came too slowly"); break;
+    case 411: snprintf(msg, MSGLEN, "Content-Length is required"); break;
+    case 413: snprintf(msg, MSGLEN, "the body is over %zu bytes",
+                       app->cfg.max_body); break;
+    case 414: snprintf(msg, MSGLEN, "the URL is too long"); break;
+    case 431: snprintf(msg, MSGLEN, "the request's headers are too large");
+              break;
+    default:  snprintf(msg, MSGLEN, "%s (the web server)", http_reason(st));
+    }
+    http_error(out, (int)st, app->cfg.origin, msg);
+}
+
 void
 web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
            FILE *log)
 {
     const char *p = rq->path;
 
-    if (strcmp(rq->method, "OPTIONS") == 0) {
-        http_head(out, 204, app->cfg.origin);
-        fputs("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
-              "Access-Control-Allow-Headers: Content-Type\r\n"
-              "Access-Control-Max-Age: 86400\r\n\r\n", out);
+    if (rq->redirect_status != NULL && strcmp(p, "/server-error") == 0) {
+        server_error(app, rq, out);
+    } else if (strcmp(rq->method, "OPTIONS") == 0) {
+        preflight(app, rq, out);
     } else if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
         if (!refuse_method(app, rq, "GET", out))
             page(app, out, log);

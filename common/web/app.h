@@ -8,7 +8,13 @@
  *   POST /predict      an image -> the prediction (json_put_prediction)
  *   POST /corrections  an image, ?label=D[&predicted=D][&model=HEX]
  *                      -> {"id":"...","duplicate":false}, stored
- *   OPTIONS *          the CORS preflight, 204
+ *   OPTIONS *          the CORS preflight, 204 (403 for a write
+ *                      from a foreign origin)
+ *
+ * /corrections takes a write only from the server's own origin or one
+ * of cfg.write_origins (web/origin.h), checked before anything else;
+ * then from a client under its rate (429) into a store under its cap
+ * (507), web/limit.h, before the body is decoded.
  *
  * The model is loaded when first needed and its file's identity (device,
  * inode, size, time) is checked on every request that uses it, so a
@@ -30,8 +36,13 @@ struct web_config {
     const char *store;          /* the feedback store's folder */
     const char *page_path;      /* the page, one HTML file */
     const char *origin;         /* Access-Control-Allow-Origin */
+    const char *write_origins;  /* who else may write (web/origin.h):
+                                 * origins separated by spaces or commas;
+                                 * NULL: the server's own only */
     size_t max_body;            /* bytes of a request body */
     size_t max_pixels;          /* pixels of an uploaded image */
+    int writes_per_minute;      /* per client (web/limit.h); 0: no limit */
+    size_t store_max;           /* bytes of meta.csv; 0: no cap */
 };
 
 struct web_app {

@@ -12,23 +12,60 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "img/pgmio.h"
 
-/* The dimensions a PNG's IHDR chunk declares: 0, or -1 if the header is
+/* The size a PNG's IHDR chunk declares, and the bytes a pixel takes
+ * once decoded (libpng expands a palette to RGB, or RGBA with a
+ * transparent colour: 4 is assumed). Returns 0, or -1 if the header is
  * not there. */
 static int
-png_size(uint64_t *w, uint64_t *h, const uint8_t *b, size_t n)
+png_size(uint64_t *w, uint64_t *h, unsigned *bpp, const uint8_t *b,
+         size_t n)
 {
-    if (n < 24 || memcmp(b + 12, "IHDR", 4) != 0)
+    static const unsigned channels[7] = { 1, 0, 3, 4, 2, 0, 4 };
+
+    if (n < 26 || memcmp(b + 12, "IHDR", 4) != 0)
         return -1;
     *w = (uint64_t)b[16] << 24 | (uint64_t)b[17] << 16 | b[18] << 8 | b[19];
     *h = (uint64_t)b[20] << 24 | (uint64_t)b[21] << 16 | b[22] << 8 | b[23];
+    *bpp = (b[25] < 7 && channels[b[25]] != 0 ? channels[b[25]] : 4) *
+           (b[24] == 16 ? 2 : 1);
     return 0;
 }
 
-/* The dimensions in a JPEG's first start-of-frame marker: 0, or -1 when
- * none is found in the segments. */
+/* The bytes a pixel takes in a decoder of the progressive JPEG frame
+ * at b (n bytes): every coefficient is kept, 2 bytes each, for every
+ * component at its own sampling (4:2:0 colour: 1.5 components). */
+static unsigned
+jpeg_coef_bytes(const uint8_t *b, size_t n)
+{
+    unsigned nc = b[9], hmax = 1, vmax = 1, sum = 0;
+
+    if (nc == 0 || 10 + 3 * (size_t)nc > n)
+        return 8;               /* unknown: the most, 4 components */
+    for (unsigned c = 0; c < nc; c++) {
+        unsigned hv = b[11 + 3 * c];
+
+        hmax = (hv >> 4) > hmax ? hv >> 4 : hmax;
+        vmax = (hv & 15) > vmax ? hv & 15 : vmax;
+    }
+    for (unsigned c = 0; c < nc; c++) {
+        unsigned hv = b[11 + 3 * c];
+
+        sum += (hv >> 4) * (hv & 15);
+    }
+    /* 2 bytes x sum / (hmax x vmax), rounded up */
+    return (2 * sum + hmax * vmax - 1) / (hmax * vmax);
+}
+
+/* The size in a JPEG's first start-of-frame marker, and the bytes a
+ * pixel may take in the decoder: a progressive frame (SOF2, 6, 10, 14)
+ * keeps every coefficient; a sequential one decodes a few rows at a
+ * time (0). Returns 0, or -1 when no frame header is found in the
+ * segments. */
 static int
-jpeg_size(uint64_t *w, uint64_t *h, const uint8_t *b, size_t n)
+jpeg_size(uint64_t *w, uint64_t *h, unsigned *bpp, const uint8_t *b,
+          size_t n)
 {
     size_t i = 2;
 
@@ -47,6 +84,7 @@ jpeg_size(uint64_t *w, uint64_t *h, const uint8_t *b, size_t n)
         if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
             *h = (uint64_t)b[i + 5] << 8 | b[i + 6];
             *w = (uint64_t)b[i + 7] << 8 | b[i + 8];
+            *bpp = (m & 3) == 2 ? jpeg_coef_bytes(b + i, n - i) : 0;
             return 0;
         }
         if (len < 2)
@@ -55,6 +93,7 @@ jpeg_size(uint64_t *w, uint64_t *h, const uint8_t *b, size_t n)
     }
     return -1;
 }
+
 
 /* The converter's path: the first of PATH's folders (or the usual
  * ones) that holds an executable name. */
@@ -77,16 +116,20 @@ find_tool(char *out, size_t cap, const char *name)
     return -1;
 }
 
-/* The first line of what the converter said, without its name, made
- * safe to show: printable ASCII only. */
+
+/* The last line of what the converter said (its error, after any
+ * notes), without its name, made safe to show: printable ASCII only. */
 static void
 child_message(char *msg, size_t cap, FILE *errf, const char *tool)
 {
-    char line[ERRLEN] = "";
+    char line[ERRLEN] = "", next[ERRLEN];
     size_t k = 0, tl = strlen(tool);
 
     rewind(errf);
-    if (fgets(line, sizeof line, errf) == NULL)
+    while (fgets(next, sizeof next, errf) != NULL)
+        if (next[0] != '\n')
+            memcpy(line, next, sizeof line);
+    if (line[0] == '\0')
         snprintf(line, sizeof line, "not a valid image");
     const char *s = strncmp(line, tool, tl) == 0 && line[tl] == ':'
                     ? line + tl + 1 : line;
@@ -98,7 +141,8 @@ child_message(char *msg, size_t cap, FILE *errf, const char *tool)
     msg[k] = '\0';
 }
 
-/* Starts tool with stdin from in, stdout to out_fd, stderr to err. */
+/* Starts tool with stdin from in, stdout to out_fd, stderr to errf,
+ * under the limits of convert.h. */
 static pid_t
 spawn(const char *path, char *const argv[], FILE *in, int out_fd,
       FILE *errf)
@@ -107,57 +151,95 @@ spawn(const char *path, char *const argv[], FILE *in, int out_fd,
 
     if (pid != 0)
         return pid;
-    struct rlimit cpu = { CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS };
+    /* SIGXCPU at the soft limit ends it; the hard one is a backstop. */
+    struct rlimit cpu = { CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS + 1 };
     struct rlimit mem = { CONVERT_MEMORY, CONVERT_MEMORY };
+    struct rlimit fsize = { CONVERT_ERR_BYTES, CONVERT_ERR_BYTES };
     if (dup2(fileno(in), 0) < 0 || dup2(out_fd, 1) < 0 ||
         dup2(fileno(errf), 2) < 0 || setrlimit(RLIMIT_CPU, &cpu) != 0 ||
-        setrlimit(RLIMIT_AS, &mem) != 0)
+        setrlimit(RLIMIT_AS, &mem) != 0 ||
+        setrlimit(RLIMIT_FSIZE, &fsize) != 0)
         _exit(126);
     execv(path, argv);
     _exit(127);
 }
 
-/* Reads fd to its end into a new buffer, at most cap bytes. Returns 0,
- * or 2 when there is more. */
+/* Reads the converter's one image from fd as grey, straight from the
+ * pipe (never its whole PNM, which can take 6 bytes a pixel), into a
+ * new buffer holding it as a raw PGM. Returns 0; 2 for more than
+ * max_pixels; 1 when the stream is not an image (err says why). */
 static int
-read_all(uint8_t **out, size_t *len, int fd, size_t cap)
+read_grey(uint8_t **out, size_t *len, int fd, size_t max_pixels, char *err)
 {
-    size_t size = 1 << 16;
-    uint8_t *buf = xmalloc(size);
+    FILE *fp = fdopen(fd, "rb");
+    uint8_t *pix = NULL;
+    char head[64];
+    int w, h, rc;
 
-    *len = 0;
-    for (;;) {
-        if (*len == size) {
-            if (size > cap)
-                break;
-            size = size > cap / 2 ? cap + 1 : size * 2;
-            uint8_t *nb = realloc(buf, size);
-            if (nb == NULL)
-                fatal(2, "out of memory for a converted image");
-            buf = nb;
-        }
-        ssize_t r = read(fd, buf + *len, size - *len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        *len += (size_t)r;
+    if (fp == NULL) {
+        close(fd);
+        snprintf(err, ERRLEN, "fdopen: %s", strerror(errno));
+        return 1;
     }
-    *out = buf;
-    return *len > cap ? 2 : 0;
+    rc = pgmio_read_alloc(&pix, max_pixels, &w, &h, fp, err);
+    fclose(fp);
+    if (rc != 1) {
+        if (rc == 0)
+            snprintf(err, ERRLEN, "no image came out");
+        return rc == -2 ? 2 : 1;
+    }
+    /* The header goes in front of the pixels in the same buffer: a
+     * second copy of a big picture would double what it costs. */
+    int hl = snprintf(head, sizeof head, "P5\n%d %d\n255\n", w, h);
+    *len = (size_t)hl + (size_t)w * h;
+    uint8_t *b = realloc(pix, *len);
+    if (b == NULL)
+        fatal(2, "out of memory for a converted image");
+    memmove(b + hl, b, (size_t)w * h);
+    memcpy(b, head, (size_t)hl);
+    *out = b;
+    return 0;
+}
+
+/* What became of the converter, once it is reaped: 0 converted; 2 too
+ * costly; 1 not an image; -1 not run. rc is read_grey's. */
+static int
+verdict(int rc, int status, const char *path, const char *tool,
+        const char *what, FILE *errf, const char *rerr, char *err)
+{
+    char msg[160];
+
+    if (rc == 2) {
+        snprintf(err, ERRLEN, "%s: %.200s", what, rerr);
+        return 2;
+    }
+    if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) >= 126) {
+        snprintf(err, ERRLEN, "%s could not be started", path);
+        return -1;
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
+        snprintf(err, ERRLEN, "%s: the image takes more than %d s of CPU "
+                 "to decode", what, CONVERT_CPU_SECONDS);
+        return 2;
+    }
+    child_message(msg, sizeof msg, errf, tool);
+    snprintf(err, ERRLEN, "%s: %.200s", what, rc != 0 &&
+             !(WIFEXITED(status) && WEXITSTATUS(status) != 0) ? rerr : msg);
+    return 1;
 }
 
 /* Runs the converter on the body in the file in. */
 static int
 run(uint8_t **out, size_t *out_len, FILE *in, FILE *errf,
-    enum http_media kind, size_t cap, char *err)
+    enum http_media kind, size_t max_pixels, char *err)
 {
     static char *const png[] = { "pngtopam", "-mix", "-background=white",
                                  NULL };
     static char *const jpeg[] = { "jpegtopnm", NULL };
     char *const *argv = kind == MEDIA_PNG ? png : jpeg;
-    const char *what = kind == MEDIA_PNG ? "PNG" : "JPEG";
-    char path[200], msg[160];
+    char path[200], rerr[ERRLEN];
     int fds[2], status, rc;
 
     if (find_tool(path, sizeof path, argv[0]) != 0) {
@@ -175,10 +257,9 @@ run(uint8_t **out, size_t *out_len, FILE *in, FILE *errf,
         snprintf(err, ERRLEN, "fork: %s", strerror(errno));
         return -1;
     }
-    rc = read_all(out, out_len, fds[0], cap);
+    rc = read_grey(out, out_len, fds[0], max_pixels, rerr);
     if (rc != 0)
-        kill(pid, SIGKILL);
-    close(fds[0]);
+        kill(pid, SIGKILL);     /* what it still writes is of no use */
     status = -1;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -187,25 +268,11 @@ run(uint8_t **out, size_t *out_len, FILE *in, FILE *errf,
         snprintf(err, ERRLEN, "waitpid: %s", strerror(errno));
         return -1;
     }
-    if (rc != 0) {
+    rc = verdict(rc, status, path, argv[0], kind == MEDIA_PNG ? "PNG"
+                 : "JPEG", errf, rerr, err);
+    if (rc != 0)
         free(*out), *out = NULL;
-        snprintf(err, ERRLEN, "the %s image is too large", what);
-        return rc;
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    free(*out), *out = NULL;
-    if (WIFEXITED(status) && WEXITSTATUS(status) >= 126) {
-        snprintf(err, ERRLEN, "%s could not be started", path);
-        return -1;
-    }
-    if (WIFSIGNALED(status)) {
-        snprintf(err, ERRLEN, "%s: the image took too long to decode", what);
-        return 1;
-    }
-    child_message(msg, sizeof msg, errf, argv[0]);
-    snprintf(err, ERRLEN, "%s: %s", what, msg);
-    return 1;
+    return rc;
 }
 
 int
@@ -213,21 +280,29 @@ convert_to_pnm(uint8_t **out, size_t *out_len, const uint8_t *body,
                size_t n, enum http_media kind, size_t max_pixels,
                char *err)
 {
+    const char *what = kind == MEDIA_PNG ? "PNG" : "JPEG";
     uint64_t w = 0, h = 0;
-    int known = kind == MEDIA_PNG ? png_size(&w, &h, body, n)
-                                  : jpeg_size(&w, &h, body, n);
+    unsigned bpp = 0;
+    int known = kind == MEDIA_PNG ? png_size(&w, &h, &bpp, body, n)
+                                  : jpeg_size(&w, &h, &bpp, body, n);
 
     *out = NULL, *out_len = 0;
     if (known != 0) {
         /* No size to check: a decoder could be made to allocate for any
          * size it finds later, so the image is refused unread. */
-        snprintf(err, ERRLEN, "%s: no image size found in the header",
-                 kind == MEDIA_PNG ? "PNG" : "JPEG");
+        snprintf(err, ERRLEN, "%s: no image size found in the header", what);
         return 1;
     }
     if (w * h > max_pixels) {
         snprintf(err, ERRLEN, "%llux%llu is more than %zu pixels",
                  (unsigned long long)w, (unsigned long long)h, max_pixels);
+        return 2;
+    }
+    if (w * h * bpp > CONVERT_DECODE_BYTES) {
+        snprintf(err, ERRLEN, "%s: %llux%llu at %u bytes a pixel needs more "
+                 "than the %llu MB a decoder may use", what,
+                 (unsigned long long)w, (unsigned long long)h, bpp,
+                 (unsigned long long)(CONVERT_DECODE_BYTES >> 20));
         return 2;
     }
     FILE *in = tmpfile(), *errf = tmpfile();
@@ -240,8 +315,7 @@ convert_to_pnm(uint8_t **out, size_t *out_len, const uint8_t *body,
             fclose(errf);
         return -1;
     }
-    /* The most a PNM of max_pixels takes: 3 samples of 2 bytes. */
-    int rc = run(out, out_len, in, errf, kind, max_pixels * 6 + 1024, err);
+    int rc = run(out, out_len, in, errf, kind, max_pixels, err);
     fclose(in), fclose(errf);
     return rc;
 }

@@ -39,11 +39,14 @@ http_reason(int status)
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     case 507: return "Insufficient Storage";
@@ -54,10 +57,12 @@ http_reason(int status)
 void
 http_head(FILE *out, int status, const char *origin)
 {
-    fprintf(out, "Status: %d %s\r\n"
-            "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n"
-            "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n",
-            status, http_reason(status), origin);
+    fprintf(out, "Status: %d %s\r\n", status, http_reason(status));
+    if (origin != NULL)
+        fprintf(out, "Access-Control-Allow-Origin: %s\r\n", origin);
+    fputs("Vary: Origin\r\n"
+          "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n",
+          out);
 }
 
 void

@@ -18,6 +18,10 @@
 
 #define HTTP_MAX_BODY_DEFAULT ((size_t)8 << 20)  /* bytes, DIGITS_MAX_BODY */
 #define HTTP_MAX_BODY_LIMIT ((size_t)1 << 30)    /* the most it may be set to */
+/* Pixels of an uploaded image (DIGITS_MAX_PIXELS): a 12-megapixel
+ * phone photo passes; decoding the most it allows takes under a second
+ * of CPU and under 100 MB in all (README, "Security"). */
+#define HTTP_MAX_PIXELS_DEFAULT ((size_t)4096 * 3072)
 
 /* What became of the body before the request reached web_answer. */
 enum http_body {
@@ -32,6 +36,16 @@ struct http_request {
     const char *path;           /* PATH_INFO, "/" when unset or empty */
     const char *query;          /* QUERY_STRING, "" when unset */
     const char *content_type;   /* CONTENT_TYPE, "" when unset */
+    /* The client and the headers the write checks use; NULL when
+     * unset (web/origin.h). */
+    const char *origin;         /* HTTP_ORIGIN */
+    const char *referer;        /* HTTP_REFERER */
+    const char *host;           /* HTTP_HOST */
+    const char *scheme;         /* REQUEST_SCHEME, or "https" for HTTPS=on */
+    const char *requested_with; /* HTTP_X_REQUESTED_WITH */
+    const char *remote_addr;    /* REMOTE_ADDR */
+    const char *redirect_status; /* REDIRECT_STATUS: the server's own
+                                 * error, handed to us to answer */
     enum http_body body_state;
     const uint8_t *body;
     size_t body_len, announced; /* announced: CONTENT_LENGTH */
@@ -48,7 +62,8 @@ enum http_body http_body_length(size_t *n, const char *content_length,
 const char *http_reason(int status);
 
 /* Starts an answer: the Status line and the headers every answer
- * carries (CORS for origin, no sniffing, no caching). The caller adds
+ * carries (CORS for origin, none when origin is NULL; no sniffing, no
+ * caching). The caller adds
  * its own headers, then a blank line ("\r\n") and the body. */
 void http_head(FILE *out, int status, const char *origin);
 

@@ -37,6 +37,40 @@ fill_request(struct http_request *rq, const char *method, const char *path,
     rq->content_type = type != NULL ? type : "";
 }
 
+/* The client's fields of rq from a lookup of CGI variables or FastCGI
+ * parameters by name. */
+typedef const char *lookup_fn(const void *ctx, const char *name);
+
+static void
+fill_client(struct http_request *rq, lookup_fn *get, const void *ctx)
+{
+    const char *https = get(ctx, "HTTPS");
+
+    rq->origin = get(ctx, "HTTP_ORIGIN");
+    rq->referer = get(ctx, "HTTP_REFERER");
+    rq->host = get(ctx, "HTTP_HOST");
+    rq->scheme = get(ctx, "REQUEST_SCHEME");
+    if ((rq->scheme == NULL || rq->scheme[0] == '\0') && https != NULL &&
+        (strcmp(https, "on") == 0 || strcmp(https, "1") == 0))
+        rq->scheme = "https";
+    rq->requested_with = get(ctx, "HTTP_X_REQUESTED_WITH");
+    rq->remote_addr = get(ctx, "REMOTE_ADDR");
+    rq->redirect_status = get(ctx, "REDIRECT_STATUS");
+}
+
+static const char *
+env_get(const void *ctx, const char *name)
+{
+    (void)ctx;
+    return getenv(name);
+}
+
+static const char *
+param_get(const void *ctx, const char *name)
+{
+    return fcgi_param(ctx, name);
+}
+
 /* Runs web_answer into memory; *out (free it) and *len are the answer. */
 static void
 answer(struct web_app *app, const struct http_request *rq, char **out,
@@ -61,6 +95,7 @@ serve_cgi(struct web_app *app)
 
     fill_request(&rq, getenv("REQUEST_METHOD"), getenv("PATH_INFO"),
                  getenv("QUERY_STRING"), getenv("CONTENT_TYPE"));
+    fill_client(&rq, env_get, NULL);
     rq.body_state = http_body_length(&n, getenv("CONTENT_LENGTH"),
                                      app->cfg.max_body);
     rq.announced = n;
@@ -103,6 +138,7 @@ serve_request(struct web_app *app, int fd)
                  fcgi_param(&frq, "PATH_INFO"),
                  fcgi_param(&frq, "QUERY_STRING"),
                  fcgi_param(&frq, "CONTENT_TYPE"));
+    fill_client(&rq, param_get, &frq);
     rq.body_state = http_body_length(&rq.announced,
                                      fcgi_param(&frq, "CONTENT_LENGTH"),
                                      app->cfg.max_body);

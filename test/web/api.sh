@@ -152,6 +152,36 @@ status_is 422 "a blank correction: 422"
 is "$(records)" "$n1" "... and none of them stored anything"
 is "$n1" $((n0 + 3)) "the store holds exactly the accepted records"
 
+# ---- writes only from our own origin, through this server ----
+own=$(printf '%s' "$base" | sed 's|^\(https*://[^/]*\).*|\1|')
+n2=$(records)
+req POST '/corrections?label=4' --data-binary "@$T/seven.pgm" -H "Content-Type: $pgm" \
+    -H 'Origin: http://evil.example'
+status_is 403 "/corrections with a foreign Origin: 403"
+req POST '/corrections?label=4' --data-binary "@$T/seven.pgm" -H 'Content-Type:' \
+    -H 'Referer: http://evil.example/x.html'
+status_is 403 "... no Origin, a foreign Referer: 403"
+req POST '/corrections?label=4' --data-binary "@$T/seven.pgm" -H 'Content-Type:'
+status_is 403 "... no Origin or Referer, no Content-Type (a simple request): 403"
+post '/corrections?label=4' "$T/seven.pgm" text/plain
+status_is 403 "... text/plain: 403"
+req OPTIONS /corrections -H 'Origin: http://evil.example' \
+    -H 'Access-Control-Request-Method: POST'
+status_is 403 "... the preflight from a foreign Origin: 403"
+is "$(records)" "$n2" "... none of them stored"
+req POST '/corrections?label=4' --data-binary "@$T/seven.pgm" -H "Content-Type: $pgm" \
+    -H "Origin: $own"
+status_is 200 "our own Origin ($own): 200"
+grep -qi "^access-control-allow-origin: $own" "$T/hdr"; ok $? "... naming it in the CORS header"
+req POST '/corrections?label=4' --data-binary "@$T/seven.pgm" -H 'Content-Type:' \
+    -H "Referer: $own/"
+status_is 200 "... no Origin, our own Referer: 200"
+req POST '/corrections?label=4' --data-binary "@$T/seven.pgm" -H 'Content-Type:' \
+    -H 'X-Requested-With: curl'
+status_is 200 "... no Origin, X-Requested-With: 200"
+is "$(records)" $((n2 + 1)) "... the same record, stored once"
+n1=$((n1 + 1))
+
 # ---- 8 concurrent writers ----
 pids=
 for w in 1 2 3 4 5 6 7 8; do

@@ -118,6 +118,76 @@ cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ DIGITS_PAGE="$T/none.html"
 is "$code" 500 "the page missing: 500"
 grep -q 'none.html' "$T/err"; ok $? "... its path in the server's log, not the answer"
 grep -q 'none.html' "$T/out"; ok $(( ! $? )) "... (the client does not see it)"
+# Writes only from the page's own origin (or configured ones).
+# corr TYPE VAR=VALUE...: POST /corrections?label=7 the photo, served as
+# digits.test:8080.
+corr() {
+    ty=$1
+    shift
+    cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/corrections QUERY_STRING=label=7 \
+        CONTENT_LENGTH=$n CONTENT_TYPE="$ty" HTTP_HOST=digits.test:8080 "$@"
+}
+nrec() { feedback-log --store "$T/store" --list 2>/dev/null | wc -l | tr -d ' '; }
+own=http://digits.test:8080
+n0=$(nrec)
+corr $pgm HTTP_ORIGIN=http://evil.example
+is "$code" 403 "/corrections with a foreign Origin: 403"
+body | grep -q '^{"error":"corrections are taken only from this site'; ok $? "... saying why"
+grep -qi '^Access-Control-Allow-Origin' "$T/out"; ok $(( ! $? )) "... with no CORS header"
+for o in null "$own.evil.example" "http://digits.test:8080@evil.example" \
+         "https://digits.test:8080" "http://digits.test:8081" "http://digits.test" \
+         "$own/" "$own x" "HTTP://DIGITS.TEST:8080x"; do
+    corr $pgm HTTP_ORIGIN="$o"
+    is "$code" 403 "... and with Origin '$o'"
+done
+corr $pgm HTTP_REFERER=http://evil.example/page.html
+is "$code" 403 "no Origin, a foreign Referer: 403"
+body | grep -q 'Referer is another site'; ok $? "... saying so"
+corr $pgm HTTP_REFERER=http://digits.test:8080.evil.example/
+is "$code" 403 "... a Referer whose host only starts with ours: 403"
+corr '' 
+is "$code" 403 "no Origin, no Referer, no Content-Type (a simple request): 403"
+body | grep -q 'needs an image Content-Type or an X-Requested-With'; ok $? "... saying what it needs"
+for ty in text/plain 'Text/Plain; charset=utf-8' application/x-www-form-urlencoded \
+          'multipart/form-data; boundary=x'; do
+    corr "$ty"
+    is "$code" 403 "... and with the simple Content-Type '$ty'"
+done
+corr $pgm HTTP_ORIGIN=http://evil.example DIGITS_CORS_ORIGIN=http://good.example
+is "$code" 403 "a foreign Origin while DIGITS_CORS_ORIGIN names another: 403"
+is "$(nrec)" "$n0" "none of the refused requests stored anything"
+corr $pgm HTTP_ORIGIN=$own
+is "$code" 200 "Origin our own: 200"
+grep -q "^Access-Control-Allow-Origin: $own" "$T/out"; ok $? "... the CORS header names it"
+corr $pgm HTTP_ORIGIN=HTTP://Digits.Test:8080
+is "$code" 200 "... in any case"
+corr $pgm HTTP_ORIGIN=https://digits.test HTTP_HOST=digits.test HTTPS=on
+is "$code" 200 "an https Origin on HTTPS, default port: 200"
+corr $pgm HTTP_ORIGIN=https://digits.test:8080 REQUEST_SCHEME=https
+is "$code" 200 "... and with REQUEST_SCHEME=https"
+corr '' HTTP_REFERER=$own/index.html?x=1
+is "$code" 200 "no Origin, our own Referer: 200"
+corr '' HTTP_X_REQUESTED_WITH=curl
+is "$code" 200 "no Origin or Referer, no Content-Type but X-Requested-With: 200"
+corr $pgm
+is "$code" 200 "no Origin or Referer, an image Content-Type (curl, scripts): 200"
+corr $pgm HTTP_ORIGIN=http://good.example:81 \
+    DIGITS_CORS_ORIGIN='http://other.example, http://good.example:81'
+is "$code" 200 "an Origin DIGITS_CORS_ORIGIN lists: 200"
+grep -q '^Access-Control-Allow-Origin: http://good.example:81' "$T/out"; ok $? "... the CORS header names it"
+is "$(nrec)" $((n0 + 1)) "... all of them the same record (stored once)"
+corr $pgm HTTP_ORIGIN=http://evil.example REQUEST_METHOD=OPTIONS
+is "$code" 403 "the preflight of /corrections from a foreign Origin: 403"
+grep -qi '^Access-Control-Allow' "$T/out"; ok $(( ! $? )) "... allowing nothing"
+corr $pgm HTTP_ORIGIN=$own REQUEST_METHOD=OPTIONS
+is "$code" 204 "... from our own: 204"
+grep -qi '^Access-Control-Allow-Headers: .*X-Requested-With' "$T/out"; ok $? "... allowing X-Requested-With"
+cgi /dev/null REQUEST_METHOD=OPTIONS PATH_INFO=/predict HTTP_ORIGIN=http://evil.example
+is "$code" 204 "the preflight of /predict from anywhere: 204"
+cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_LENGTH=$n \
+    HTTP_ORIGIN=http://evil.example HTTP_HOST=digits.test:8080
+is "$code" 200 "/predict from a foreign Origin: 200 (it writes nothing)"
+
 run "$top/bin/digits-cgi" --help
 is "$rc" 0 "--help exits 0"
 grep -q '^usage: digits-cgi' "$T/out"; ok $? "... and prints the usage"
