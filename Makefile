@@ -76,7 +76,7 @@ check:
 
 train:
 	scripts/deps serve
-	$(MAKE) all
+	$(MAKE) all build/test/mkimage
 	scripts/train
 
 evaluate:

@@ -133,7 +133,10 @@ head -c $((797 * 2000)) "$T/test.pgm" | "$mk" photo --thin 2 | preproc |
     cnn-infer --model "$top/models/mnist.model" > "$T/pred"
 acc=$(head -n 2000 "$T/test.labels" | paste -d ' ' - "$T/pred" | awk '$1 == $2 { c++ } END { printf "%.4f", c / NR }')
 diag "thin-stroke accuracy $acc"
-awk -v a="$acc" 'BEGIN { exit !(a >= 0.97) }'; ok $? "thin strokes (2000): accuracy >= 0.97 ($acc)"
+# The model has seen thin and faint photos of training digits
+# (scripts/train --photos); before, it read 0.9715 of these and 0.972 of
+# the faint ones below.
+awk -v a="$acc" 'BEGIN { exit !(a >= 0.975) }'; ok $? "thin strokes (2000): accuracy >= 0.975 ($acc)"
 # Faint pencil: the same digits thinned to 1-3 px, only 40-80 levels
 # darker than unevenly lit paper, blurred, noisy, half of them broken.
 # A stream cut short by "no ink found" counts its missing images wrong.
@@ -141,7 +144,7 @@ head -c $((797 * 2000)) "$T/test.pgm" | "$mk" photo --faint 3 | preproc |
     cnn-infer --model "$top/models/mnist.model" > "$T/pred"
 acc=$(head -n 2000 "$T/test.labels" | paste -d ' ' - "$T/pred" | awk '$1 == $2 { c++ } END { printf "%.4f", c / NR }')
 diag "faint-pencil accuracy $acc"
-awk -v a="$acc" 'BEGIN { exit !(a >= 0.96) }'; ok $? "faint pencil (2000): accuracy >= 0.96 ($acc)"
+awk -v a="$acc" 'BEGIN { exit !(a >= 0.975) }'; ok $? "faint pencil (2000): accuracy >= 0.975 ($acc)"
 # --body is gone: reading a request's body is digits-cgi's job.
 idx2pgm --count 1 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/b1"
 run preproc --body 797 "$T/b1"
