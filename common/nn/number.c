@@ -20,8 +20,9 @@ cmp_int(const void *a, const void *b)
 }
 
 /* Whether the chosen digits stand as a number is written: heights
- * within NUMBER_HEIGHTS of their median, centres on one line (within
- * NUMBER_LINE of the median height), and no gap over NUMBER_GAP of it.
+ * within NUMBER_HEIGHTS of their median, widths at most NUMBER_WIDE of
+ * it, centres on one line (within NUMBER_LINE of the median height),
+ * and no gap over NUMBER_GAP of it.
  * Hairs and specks scattered over a picture read as 1s, one by one;
  * as a whole they are no number. */
 static int
@@ -41,6 +42,7 @@ laid_out(const struct number_read *r, const struct number_cand *c)
         const int *b = c[r->chosen[j]].box;
 
         if ((float)b[3] * NUMBER_HEIGHTS < hm ||
+            (float)b[2] > NUMBER_WIDE * hm ||
             (float)b[3] > NUMBER_HEIGHTS * hm ||
             fabsf((float)b[1] + (float)b[3] / 2.0f - mid) > NUMBER_LINE * hm)
             return 0;

@@ -32,6 +32,8 @@
 #define NUMBER_HEIGHTS 2.5f     /* digit heights within this ratio */
 #define NUMBER_LINE 0.6f        /* centres this far off, of the height */
 #define NUMBER_GAP 1.5f         /* gaps no wider, of the height */
+#define NUMBER_WIDE 1.2f        /* widths no more, of the height: wider
+                                   is two digits touching, not one */
 
 /* A candidate digit, as a group line names it: slices first to last - 1,
  * the geometry's prior, and its box x, y, w, h in the picture. */
