@@ -11,7 +11,7 @@
 #include "img/ink.h"
 #include "img/segment.h"
 
-_Static_assert(PREPROC_MAX_IMAGES >= SEG_MAX * SEG_SPAN &&
+_Static_assert(PREPROC_MAX_IMAGES >= SEG_MAX * SEG_SPAN + 1 &&
                PREPROC_MAX_DIGITS == SEG_MAX, "room for every span");
 
 #define MAX_WORK 512            /* larger inputs are block-averaged first */
@@ -445,6 +445,50 @@ finish_digit(uint8_t *out, const struct img *crop, uint8_t **dump_crop,
     free(small.v);
 }
 
+/* What emit needs besides the candidate. */
+struct emit {
+    const struct img *g;
+    const int32_t *label;
+    const struct segmentation *s;
+    int k, w, h;                /* the working scale, the input's size */
+    struct preproc_dump *dump;
+    struct img *shown;          /* the dump's ink, or no pixels */
+};
+
+/* One candidate into out: the part's 28x28 image, its slices and prior,
+ * and its box in the input's pixels. A single slice also goes into the
+ * dump. */
+static void
+emit(struct preproc_digit *out, const struct emit *e,
+     const struct seg_part *part, int first, int last, float prior)
+{
+    const int *b = part->box;
+    struct img crop = digit_crop(e->g, e->label, e->s, part);
+    struct preproc_dump *dump = e->dump;
+    int slice = last == first + 1;
+
+    for (int y = 0; y < crop.h && e->shown->v != NULL && slice; y++)
+        for (int x = 0; x < crop.w; x++) {
+            float *v = &e->shown->v[(size_t)(b[1] + y) * e->g->w + b[0] + x];
+            float c = crop.v[(size_t)y * crop.w + x];
+
+            *v = c > *v ? c : *v;
+        }
+    int dumped = dump != NULL && dump->n_crop < PREPROC_MAX_DIGITS && slice;
+    finish_digit(out->pix, &crop, dumped ? &dump->crop[dump->n_crop] : NULL,
+                 dumped ? &dump->crop_w[dump->n_crop] : NULL,
+                 dumped ? &dump->crop_h[dump->n_crop] : NULL);
+    if (dumped)
+        dump->n_crop++;
+    free(crop.v);
+    out->first = first, out->last = last, out->prior = prior;
+    out->x = b[0] * e->k, out->y = b[1] * e->k;
+    out->w = (b[2] + 1) * e->k > e->w ? e->w - out->x
+                                      : (b[2] + 1 - b[0]) * e->k;
+    out->h = (b[3] + 1) * e->k > e->h ? e->h - out->y
+                                      : (b[3] + 1 - b[1]) * e->k;
+}
+
 int
 preproc_split(struct preproc_digit *out, int split, int *n_slices,
               const uint8_t *in, int w, int h,
@@ -468,6 +512,8 @@ preproc_split(struct preproc_digit *out, int split, int *n_slices,
     *n_slices = segment(&s, &g, label, keep, box, split);
     free(keep);
     struct img shown = dump != NULL ? img_new(g.w, g.h) : (struct img){ 0 };
+    struct emit e = { &g, label, &s, k, w, h, dump, &shown };
+    int whole = 0;
     for (int i = 0; i < s.n; i++)
         for (int j = i; j < s.n; j++) {
             struct seg_part span;
@@ -475,33 +521,28 @@ preproc_split(struct preproc_digit *out, int split, int *n_slices,
 
             if (seg_span(&span, &prior, &s, i, j) != 0)
                 break;
-            const int *b = span.box;
-            struct img crop = digit_crop(&g, label, &s, &span);
-            for (int y = 0; y < crop.h && shown.v != NULL && i == j; y++)
-                for (int x = 0; x < crop.w; x++) {
-                    float *v = &shown.v[(size_t)(b[1] + y) * g.w + b[0] + x];
-                    float c = crop.v[(size_t)y * crop.w + x];
-
-                    *v = c > *v ? c : *v;
-                }
-            int dumped = dump != NULL && dump->n_crop < PREPROC_MAX_DIGITS
-                         && i == j;
-            finish_digit(out[n].pix, &crop,
-                         dumped ? &dump->crop[dump->n_crop] : NULL,
-                         dumped ? &dump->crop_w[dump->n_crop] : NULL,
-                         dumped ? &dump->crop_h[dump->n_crop] : NULL);
-            if (dumped)
-                dump->n_crop++;
-            free(crop.v);
-            out[n].first = i, out[n].last = j + 1, out[n].prior = prior;
-            /* The box in the input's pixels, for a person to see. */
-            out[n].x = b[0] * k, out[n].y = b[1] * k;
-            out[n].w = (b[2] + 1) * k > w ? w - out[n].x
-                                          : (b[2] + 1 - b[0]) * k;
-            out[n].h = (b[3] + 1) * k > h ? h - out[n].y
-                                          : (b[3] + 1 - b[1]) * k;
-            n++;
+            emit(&out[n++], &e, &span, i, j + 1, prior);
+            whole |= i == 0 && j == s.n - 1;
         }
+    /* A picture of pieces no span joins may still be one digit drawn in
+     * strokes far apart: all of its ink, once more, as the last
+     * candidate (nn/number.c takes it only when the pieces make no
+     * number). */
+    if (!whole) {
+        struct seg_part all = { s.d[0].g0, s.d[s.n - 1].g1, -1, -1,
+                                { s.d[0].box[0], s.d[0].box[1],
+                                  s.d[0].box[2], s.d[0].box[3] } };
+
+        for (int i = 1; i < s.n; i++) {
+            const int *b = s.d[i].box;
+
+            all.box[0] = b[0] < all.box[0] ? b[0] : all.box[0];
+            all.box[1] = b[1] < all.box[1] ? b[1] : all.box[1];
+            all.box[2] = b[2] > all.box[2] ? b[2] : all.box[2];
+            all.box[3] = b[3] > all.box[3] ? b[3] : all.box[3];
+        }
+        emit(&out[n++], &e, &all, 0, s.n, SEG_WHOLE_PRIOR);
+    }
     if (dump != NULL) {
         dump->ink = to_bytes(&shown), dump->ink_w = g.w, dump->ink_h = g.h;
         free(shown.v);

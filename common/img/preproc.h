@@ -39,7 +39,7 @@
 #include "core/mnist.h"
 
 #define PREPROC_MAX_DIGITS 16   /* digits one picture may hold */
-#define PREPROC_MAX_IMAGES 64   /* candidate digits of one picture */
+#define PREPROC_MAX_IMAGES 65   /* candidate digits of one picture */
 
 enum preproc_polarity { POLARITY_AUTO, POLARITY_DARK_INK,
                         POLARITY_LIGHT_INK };
@@ -85,8 +85,10 @@ int preproc_image(uint8_t *out, const uint8_t *in, int w, int h,
  * of one, and out gets every run of neighbouring slices that may be one
  * digit, ordered by first slice, then by length: a picture of "42" with
  * the digits apart gives two, slices 0-1 and 1-2; with the digits
- * touching, maybe also the two together, 0-2. Which runs make the
- * number is the network's call (nn/number.h). Returns how many images,
+ * touching, maybe also the two together, 0-2; and, when no run joins
+ * all the slices, all the ink once more as the last candidate (with a
+ * tiny prior, SEG_WHOLE_PRIOR). Which runs make the number is the
+ * network's call (nn/number.h). Returns how many images,
  * or PREPROC_NO_INK. */
 int preproc_split(struct preproc_digit *out, int split, int *n_slices,
                   const uint8_t *in, int w, int h,

@@ -49,6 +49,7 @@
 #define APART_NEAR 0.3f         /* groups touching: two digits; ... */
 #define APART_FAR 0.95f         /* ... SOFT_GAP apart */
 #define APART_CUT 0.3f          /* the sides of a cut: two digits */
+#define SEG_WHOLE_PRIOR 0.001f  /* all the ink, where no span joins it */
 
 /* Some ink of the picture: the pieces of groups g0..g1 (ids in left to
  * right order), in g0 only right of cut_left, in g1 only up to and on

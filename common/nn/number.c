@@ -56,6 +56,45 @@ laid_out(const struct number_read *r, const struct number_cand *c)
     return 1;
 }
 
+/* r as the reading of the m candidates chosen[], left to right: each
+ * one's verdict, the text, and whether it is refused. */
+static void
+judge(struct number_read *r, const int *chosen, int m,
+      const struct number_cand *c, const float *prob)
+{
+    float worst = 0.0f;
+
+    memset(r, 0, sizeof *r);
+    r->confidence = 1.0f;
+    for (int j = 0; j < m; j++) {
+        int i = chosen[j];
+        const float *p = prob + (size_t)i * MNIST_OUTPUTS;
+        int v = infer_verdict(p);
+
+        r->chosen[j] = i, r->verdict[j] = v;
+        r->guess[j] = (char)('0' + infer_argmax(p));
+        if (v == MNIST_NOT_DIGIT) {
+            r->rejected = 1;
+            worst = p[v] > worst ? p[v] : worst;
+        } else if (m > 1 && p[v] < NUMBER_MIN_DIGIT) {
+            r->rejected = 1;    /* a digit of a number, not read */
+            worst = 1.0f - p[v] > worst ? 1.0f - p[v] : worst;
+        } else {
+            r->text[j] = (char)('0' + v);
+            r->confidence *= p[v];
+        }
+    }
+    r->n = m;
+    if (!r->rejected && m > 1 && !laid_out(r, c)) {
+        r->rejected = 1, r->scattered = 1;
+        worst = 1.0f - r->confidence;
+    }
+    if (r->rejected) {
+        r->confidence = worst;
+        r->text[0] = '\0';
+    }
+}
+
 int
 number_decode(struct number_read *r, const struct number_cand *c,
               const float *prob, int n, int n_slices)
@@ -85,37 +124,28 @@ number_decode(struct number_read *r, const struct number_cand *c,
     }
     if (via[n_slices] < 0)
         return -1;
-    int rev[NUMBER_MAX_SLICES], m = 0;
+    int rev[NUMBER_MAX_SLICES], chosen[NUMBER_MAX_SLICES], m = 0;
     for (int k = n_slices; k > 0; k = c[via[k]].first)
         rev[m++] = via[k];
-    r->confidence = 1.0f;
-    float worst = 0.0f;
-    for (int j = 0; j < m; j++) {
-        int i = rev[m - 1 - j];
-        const float *p = prob + (size_t)i * MNIST_OUTPUTS;
-        int v = infer_verdict(p);
+    for (int j = 0; j < m; j++)
+        chosen[j] = rev[m - 1 - j];
+    judge(r, chosen, m, c, prob);
+    /* Pieces that make no number may still make one digit (a pencil
+     * digit in several strokes): the candidate of all of them, if it
+     * reads as a digit, is the answer. So it is when all of them stand
+     * no wider than one digit and read surely as one. */
+    for (int i = 0; i < n && m > 1; i++) {
+        struct number_read whole;
 
-        r->chosen[j] = i, r->verdict[j] = v;
-        r->guess[j] = (char)('0' + infer_argmax(p));
-        if (v == MNIST_NOT_DIGIT) {
-            r->rejected = 1;
-            worst = p[v] > worst ? p[v] : worst;
-        } else if (m > 1 && p[v] < NUMBER_MIN_DIGIT) {
-            r->rejected = 1;    /* a digit of a number, not read */
-            worst = 1.0f - p[v] > worst ? 1.0f - p[v] : worst;
-        } else {
-            r->text[j] = (char)('0' + v);
-            r->confidence *= p[v];
-        }
-    }
-    r->n = m;
-    if (!r->rejected && m > 1 && !laid_out(r, c)) {
-        r->rejected = 1, r->scattered = 1;
-        worst = 1.0f - r->confidence;
-    }
-    if (r->rejected) {
-        r->confidence = worst;
-        r->text[0] = '\0';
+        if (c[i].first != 0 || c[i].last != n_slices)
+            continue;
+        judge(&whole, &i, 1, c, prob);
+        if (!whole.rejected &&
+            (r->rejected || ((float)c[i].box[2] <= NUMBER_NARROW *
+                             (float)c[i].box[3] &&
+                             whole.confidence >= NUMBER_SURE)))
+            *r = whole;
+        break;
     }
     return 0;
 }

@@ -13,6 +13,12 @@
  * they read much better together (a pencil 0 in two arcs). The best
  * reading is found by dynamic programming over the slices.
  *
+ * A reading of several digits gives way to the candidate of all the ink
+ * (the last one, when preproc adds it) when that reads as one digit and
+ * the reading is refused, or when all the ink stands no wider than
+ * NUMBER_NARROW of its height and reads at NUMBER_SURE or more: a pencil
+ * digit broken into strokes is one digit.
+ *
  * The number is refused as a whole when any of its digits is refused
  * (infer_verdict), or, in a number of several, read at less than
  * NUMBER_MIN_DIGIT, or when the digits are not laid out as a number is
@@ -25,12 +31,16 @@
 #include <stdint.h>
 
 #define NUMBER_MAX_SLICES 16    /* slices of one picture */
-#define NUMBER_MAX_IMAGES 64    /* candidates of one picture */
+#define NUMBER_MAX_IMAGES 65    /* candidates of one picture */
 #define NUMBER_MIN_DIGIT 0.5f   /* a digit of a number read less surely
                                    is not read: the number is refused */
 
 #define NUMBER_HEIGHTS 2.5f     /* digit heights within this ratio */
 #define NUMBER_LINE 0.6f        /* centres this far off, of the height */
+#define NUMBER_NARROW 0.8f      /* all of the ink this narrow, of its
+                                   height, and ... */
+#define NUMBER_SURE 0.9f        /* ... read this surely as one digit: it
+                                   is one, however it fell apart */
 #define NUMBER_GAP 1.5f         /* gaps no wider, of the height */
 #define NUMBER_WIDE 1.2f        /* widths no more, of the height: wider
                                    is two digits touching, not one */

@@ -60,6 +60,17 @@ is "$(cut -d ' ' -f 1 "$T/gr")" 2 "touching rings: cut into two slices"
 grep -q ' 0-2:' "$T/gr"; ok $? "... and the whole offered too"
 is "$(cnn-infer --model "$model" --groups "$T/gr" "$T/rc.pgm" | cut -d ' ' -f 1)" 00 "... read as 00"
 
+# A 0 drawn in two strokes that do not meet (a tall ring cut down the
+# middle, 7 px apart): two pieces no span joins, yet one digit.
+"$mk" shape ring 100 100 20 20 60 dark | pamscale -xscale 0.6 > "$T/ell" 2> /dev/null
+pamcut -left 0 -width 30 "$T/ell" > "$T/el"
+pamcut -left 30 -width 30 "$T/ell" > "$T/er"
+pgmmake 1.0 7 100 > "$T/band"
+pnmcat -lr "$T/el" "$T/band" "$T/er" > "$T/broken0" 2> /dev/null
+preproc --split --groups "$T/gb" < "$T/broken0" > "$T/cb0"
+grep -q '^2 0-1:1.0000:.* 1-2:1.0000:.* 0-2:0.0010:' "$T/gb"; ok $? "a 0 in two strokes apart: two slices, and all the ink last"
+is "$(cnn-infer --model "$model" --groups "$T/gb" "$T/cb0" | cut -d ' ' -f 1)" 0 "... read as 0, not as two digits"
+
 # A digit and a letter: the number is refused whole.
 nondigits --count 1 --seed 7 --kinds letters > "$T/letter"
 pnmcat -lr -white "$T/num-0.pgm" "$T/letter" > "$T/mixed" 2> /dev/null
