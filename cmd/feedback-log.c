@@ -36,7 +36,7 @@ struct walk {
     const struct opts *o;
     FILE *labels;
     int after_seen;
-    size_t n_selected, n_out, n_missing;
+    size_t n_selected, n_out, n_missing, n_malformed;
     size_t n_label[MNIST_OUTPUTS], n_predicted[MNIST_OUTPUTS];
     size_t n_agreed[MNIST_OUTPUTS];
 };
@@ -285,6 +285,18 @@ on_record(const struct feedback_record *rec, size_t line, void *ctx)
     return 0;
 }
 
+/* A malformed row is skipped and counted, never fatal: one damaged line
+ * must not hide every other record. The first few are named. */
+static void
+on_malformed(size_t line, const char *why, void *ctx)
+{
+    struct walk *wk = ctx;
+
+    if (++wk->n_malformed <= 10)
+        fprintf(stderr, "%s: meta.csv: line %zu: skipped: %s\n",
+                progname(), line, why);
+}
+
 static void
 print_stats(const struct walk *wk)
 {
@@ -301,6 +313,7 @@ print_stats(const struct walk *wk)
             printf("label %c records %zu predicted %zu agreed %zu\n",
                    feedback_class_char(d), wk->n_label[d],
                    wk->n_predicted[d], wk->n_agreed[d]);
+    printf("malformed %zu\n", wk->n_malformed);
 }
 
 static void
@@ -311,7 +324,7 @@ read_back(struct opts *o)
 
     if (o->mode == EXPORT && (wk.labels = fopen(o->labels_out, "w")) == NULL)
         fatal(1, "%s: cannot create", o->labels_out);
-    if (feedback_scan(o->store, on_record, &wk, err) != 0)
+    if (feedback_scan(o->store, on_record, on_malformed, &wk, err) != 0)
         fatal(1, "%s: %s", o->store, err);
     if (o->after != NULL && !wk.after_seen)
         fatal(1, "--after: no record %s in %s", o->after, o->store);
@@ -322,6 +335,9 @@ read_back(struct opts *o)
     if (wk.n_missing > 0)
         fprintf(stderr, "%s: %zu records skipped (image missing or "
                 "damaged)\n", progname(), wk.n_missing);
+    if (wk.n_malformed > 0)
+        fprintf(stderr, "%s: %zu malformed rows of meta.csv skipped\n",
+                progname(), wk.n_malformed);
 }
 
 int
