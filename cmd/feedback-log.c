@@ -1,7 +1,10 @@
 /* feedback-log - keep what users say about predictions: record one 28x28
  * image with its right label in the feedback store, or read the store
  * back as an image stream and a label stream for retraining (--export),
- * as text (--list), or as counts (--stats).
+ * as text (--list), or as counts (--stats). --trust ID copies a record
+ * into the trusted store, which only the operator writes (from this
+ * command line; the web never does), and which retrain keeps as a test
+ * set that a new model must not do worse on.
  *
  * The store's rules (content-hash ids, image before row, lock + one
  * write + fsync) live in common/store/feedback.c; this file checks the
@@ -9,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +25,30 @@
 #include "img/pgmio.h"
 #include "store/feedback.h"
 
-enum mode { RECORD, EXPORT, LIST, STATS };
+enum mode { RECORD, EXPORT, LIST, STATS, TRUST };
 
 struct opts {
     enum mode mode;
     const char *store, *labels_out, *after, *since, *file;
+    const char *trusted, *trust_id;
     struct feedback_record rec;
     size_t first, count;
-    int json;
+    int json, untrusted;
+};
+
+/* The ids of the trusted store, sorted, for --untrusted. */
+struct id_set {
+    char (*id)[FEEDBACK_ID_LEN + 1];
+    size_t n, cap;
 };
 
 /* What a reading mode needs while it walks the records. */
 struct walk {
     const struct opts *o;
+    const struct id_set *trusted;      /* skip these (--untrusted) */
     FILE *labels;
     int after_seen;
-    size_t n_selected, n_out, n_missing;
+    size_t n_selected, n_out, n_missing, n_malformed;
     size_t n_label[MNIST_OUTPUTS], n_predicted[MNIST_OUTPUTS];
     size_t n_agreed[MNIST_OUTPUTS];
 };
@@ -50,7 +62,10 @@ usage(FILE *fp, int status)
             "       %s --export --labels-out FILE [--after ID] "
             "[--since TIME]\n       [--first N] [--count N] [--store DIR]\n"
             "       %s --list | --stats [--after ID] [--since TIME] "
-            "[--store DIR]\n", progname(), progname(), progname());
+            "[--store DIR]\n"
+            "       %s --trust ID [--trusted DIR] [--store DIR]\n"
+            "       (reading modes also take --untrusted [--trusted DIR])\n",
+            progname(), progname(), progname(), progname());
     if (fp == stdout)
         fputs("  --store DIR        the feedback store (default "
               "$FEEDBACK_DIR, else feedback)\n"
@@ -78,6 +93,12 @@ usage(FILE *fp, int status)
               "  --first N          skip the first N selected records "
               "(default 0)\n"
               "  --count N          at most N records (default all)\n"
+              "  --trust ID         copy the record ID into the trusted "
+              "store\n"
+              "  --untrusted        read only the records not in the "
+              "trusted store\n"
+              "  --trusted DIR      the trusted store (default "
+              "STORE/trusted)\n"
               "  --help             show this help\n", fp);
     exit(status);
 }
@@ -86,7 +107,7 @@ static void
 set_mode(struct opts *o, enum mode m)
 {
     if (o->mode != RECORD && o->mode != m)
-        fatal(1, "--export, --list and --stats: give one");
+        fatal(1, "--export, --list, --stats and --trust: give one");
     o->mode = m;
 }
 
@@ -103,6 +124,10 @@ static void
 check_mode(const struct opts *o, int have_label, int record_opt, int n_args)
 {
     if (o->mode == RECORD) {
+        if (o->untrusted || o->trusted != NULL)
+            fatal(1, "--untrusted and --trusted are for reading and "
+                  "--trust; to record into the trusted store, give it "
+                  "as --store");
         if (!have_label)
             fatal(1, "--label is missing: give the right digit, 0-9");
         if (n_args > 1)
@@ -112,6 +137,12 @@ check_mode(const struct opts *o, int have_label, int record_opt, int n_args)
     if (record_opt || n_args != 0)
         fatal(1, "--label, --predicted, --confidence, --source, "
               "--model-id, --json and FILE are for recording, not reading");
+    if (o->mode == TRUST && (strlen(o->trust_id) != FEEDBACK_ID_LEN ||
+        strspn(o->trust_id, "0123456789abcdef") != FEEDBACK_ID_LEN))
+        fatal(1, "--trust: an id is 16 hex digits (as feedback-log prints)");
+    if (o->mode == TRUST && (o->untrusted || o->labels_out || o->after ||
+        o->since || o->first || o->count != SIZE_MAX))
+        fatal(1, "--trust ID takes only --store and --trusted");
     if ((o->mode == EXPORT) != (o->labels_out != NULL))
         fatal(1, "--export and --labels-out FILE go together");
     if (o->after != NULL && (strlen(o->after) != FEEDBACK_ID_LEN ||
@@ -133,6 +164,8 @@ parse_args(struct opts *o, int argc, char *argv[])
         { "stats", 0, NULL, 'X' }, { "after", 1, NULL, 'a' },
         { "since", 1, NULL, 'i' }, { "first", 1, NULL, 'f' },
         { "count", 1, NULL, 'n' }, { "help", 0, NULL, 'h' },
+        { "trust", 1, NULL, 't' }, { "untrusted", 0, NULL, 'u' },
+        { "trusted", 1, NULL, 'd' },
         /* Old names, refused by name: getopt_long would otherwise take
          * them as abbreviations of the new ones. */
         { "model", 1, NULL, 'M' }, { "labels", 1, NULL, 'O' },
@@ -171,6 +204,9 @@ parse_args(struct opts *o, int argc, char *argv[])
         case 'L': o->labels_out = optarg; break;
         case 'T': set_mode(o, LIST); break;
         case 'X': set_mode(o, STATS); break;
+        case 't': set_mode(o, TRUST); o->trust_id = optarg; break;
+        case 'u': o->untrusted = 1; break;
+        case 'd': o->trusted = optarg; break;
         case 'a': o->after = optarg; break;
         case 'i': o->since = optarg; break;
         case 'f': o->first = parse_count(optarg, 0, SIZE_MAX, "--first");
@@ -233,12 +269,53 @@ record(struct opts *o)
         printf("%s\n", o->rec.id);
 }
 
-/* Whether rec passes --after, --since, --first and --count. */
+static int
+cmp_id(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static int
+add_id(const struct feedback_record *rec, size_t line, void *ctx)
+{
+    struct id_set *set = ctx;
+
+    (void)line;
+    if (set->n == set->cap) {
+        char (*grown)[FEEDBACK_ID_LEN + 1];
+        set->cap = set->cap ? 2 * set->cap : 256;
+        grown = xmalloc_array(set->cap, sizeof *grown);
+        if (set->n > 0)
+            memcpy(grown, set->id, set->n * sizeof *grown);
+        free(set->id);
+        set->id = grown;
+    }
+    memcpy(set->id[set->n++], rec->id, FEEDBACK_ID_LEN + 1);
+    return 0;
+}
+
+/* Reads the ids of the trusted store into set, sorted; exits 1 if the
+ * store cannot be read. Free set->id with free(). */
+static void
+load_trusted(struct id_set *set, const char *dir)
+{
+    char err[ERRLEN];
+
+    if (feedback_scan(dir, add_id, NULL, set, err) != 0)
+        fatal(1, "%s: %s", dir, err);
+    if (set->n > 0)
+        qsort(set->id, set->n, sizeof *set->id, cmp_id);
+}
+
+/* Whether rec passes --untrusted,  --after, --since, --first and --count. */
 static int
 selected(struct walk *wk, const struct feedback_record *rec)
 {
     const struct opts *o = wk->o;
 
+    if (wk->trusted != NULL && bsearch(rec->id, wk->trusted->id,
+        wk->trusted->n, sizeof *wk->trusted->id, cmp_id) != NULL)
+        return 0;
     if (o->after != NULL && !wk->after_seen) {
         wk->after_seen = strcmp(rec->id, o->after) == 0;
         return 0;
@@ -285,6 +362,18 @@ on_record(const struct feedback_record *rec, size_t line, void *ctx)
     return 0;
 }
 
+/* A malformed row is skipped and counted, never fatal: one damaged line
+ * must not hide every other record. The first few are named. */
+static void
+on_malformed(size_t line, const char *why, void *ctx)
+{
+    struct walk *wk = ctx;
+
+    if (++wk->n_malformed <= 10)
+        fprintf(stderr, "%s: meta.csv: line %zu: skipped: %s\n",
+                progname(), line, why);
+}
+
 static void
 print_stats(const struct walk *wk)
 {
@@ -301,17 +390,23 @@ print_stats(const struct walk *wk)
             printf("label %c records %zu predicted %zu agreed %zu\n",
                    feedback_class_char(d), wk->n_label[d],
                    wk->n_predicted[d], wk->n_agreed[d]);
+    printf("malformed %zu\n", wk->n_malformed);
 }
 
 static void
 read_back(struct opts *o)
 {
     struct walk wk = { .o = o };
+    struct id_set trusted = { 0 };
     char err[ERRLEN];
 
+    if (o->untrusted) {
+        load_trusted(&trusted, o->trusted);
+        wk.trusted = &trusted;
+    }
     if (o->mode == EXPORT && (wk.labels = fopen(o->labels_out, "w")) == NULL)
         fatal(1, "%s: cannot create", o->labels_out);
-    if (feedback_scan(o->store, on_record, &wk, err) != 0)
+    if (feedback_scan(o->store, on_record, on_malformed, &wk, err) != 0)
         fatal(1, "%s: %s", o->store, err);
     if (o->after != NULL && !wk.after_seen)
         fatal(1, "--after: no record %s in %s", o->after, o->store);
@@ -322,6 +417,49 @@ read_back(struct opts *o)
     if (wk.n_missing > 0)
         fprintf(stderr, "%s: %zu records skipped (image missing or "
                 "damaged)\n", progname(), wk.n_missing);
+    if (wk.n_malformed > 0)
+        fprintf(stderr, "%s: %zu malformed rows of meta.csv skipped\n",
+                progname(), wk.n_malformed);
+    free(trusted.id);
+}
+
+static int
+find_record(const struct feedback_record *rec, size_t line, void *ctx)
+{
+    struct feedback_record *want = ctx;
+
+    (void)line;
+    if (strcmp(rec->id, want->id) != 0)
+        return 0;
+    *want = *rec;
+    return 1;
+}
+
+/* --trust ID: copies the record (its image, label and values) from the
+ * store into the trusted store, a store of its own. The id hashes the
+ * label and the pixels, so the copy has the same id. */
+static void
+trust(struct opts *o)
+{
+    struct feedback_record rec = { .predicted = -1 };
+    uint8_t pix[MNIST_PIXELS];
+    char err[ERRLEN];
+    int rc;
+
+    memcpy(rec.id, o->trust_id, FEEDBACK_ID_LEN + 1);
+    rc = feedback_scan(o->store, find_record, NULL, &rec, err);
+    if (rc < 0)
+        fatal(1, "%s: %s", o->store, err);
+    if (rc == 0)
+        fatal(1, "--trust: no record %s in %s", o->trust_id, o->store);
+    if (feedback_load_image(pix, o->store, &rec, err) != 0)
+        fatal(1, "%s: %s", o->store, err);
+    rc = feedback_add(o->trusted, &rec, pix, err);
+    if (rc < 0)
+        fatal(2, "%s: %s", o->trusted, err);
+    if (rc == 1)
+        fprintf(stderr, "%s: %s is already trusted\n", progname(), rec.id);
+    printf("%s\n", rec.id);
 }
 
 int
@@ -330,6 +468,7 @@ main(int argc, char *argv[])
     struct opts o = { .mode = RECORD, .count = SIZE_MAX,
                       .rec = { .predicted = -1 } };
     const char *env = getenv("FEEDBACK_DIR");
+    char *trusted_dir = NULL;
 
     set_progname(argv[0]);
     pm_init(progname(), 0);
@@ -339,10 +478,19 @@ main(int argc, char *argv[])
     signal(SIGXFSZ, SIG_IGN);
     o.store = env != NULL && env[0] != '\0' ? env : "feedback";
     parse_args(&o, argc, argv);
+    if (o.trusted == NULL) {
+        size_t n = strlen(o.store) + sizeof "/trusted";
+        trusted_dir = xmalloc(n);
+        snprintf(trusted_dir, n, "%s/trusted", o.store);
+        o.trusted = trusted_dir;
+    }
     if (o.mode == RECORD)
         record(&o);
+    else if (o.mode == TRUST)
+        trust(&o);
     else
         read_back(&o);
+    free(trusted_dir);
     finish_stdout();
     return 0;
 }

@@ -1,5 +1,13 @@
 /* pgmio - see pgmio.h.
  *
+ * The header of every image is read here first, byte by byte, under one
+ * set of rules (see pgmio.h), and only then handed to libnetpbm to
+ * parse, from a copy in memory; libnetpbm must consume exactly those
+ * bytes, and then reads the raster from the stream itself. So what a
+ * header may hold does not depend on libnetpbm's leniency (it skips a
+ * comment's bytes unread, and takes a '#' right after the maxval as a
+ * comment that runs into the raster) or on which program reads it.
+ *
  * The one piece of mutable static state outside util.c lives here:
  * libnetpbm's message hook takes no context pointer, so the text of its
  * last error has to be kept in a file-level buffer. Only the thread that
@@ -43,6 +51,149 @@ void
 pgmio_init(void)
 {
     pm_setusererrormsgfn(keep_message);
+}
+
+#define HEADER_CAP 4096         /* longer than any header we have seen */
+
+static int
+is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+           c == '\f';
+}
+
+/* A header being read: its bytes so far, and where they came from. */
+struct header {
+    char b[HEADER_CAP];
+    size_t n;
+    FILE *fp;
+    char *err;
+};
+
+/* Reads the next header byte into hd; -1 with err at EOF, past
+ * HEADER_CAP, or for a byte that is neither printable ASCII nor white
+ * space (a comment's bytes included). */
+static int
+next_byte(struct header *hd)
+{
+    int c = getc(hd->fp);
+
+    if (c == EOF) {
+        snprintf(hd->err, ERRLEN, "%s in the header", ferror(hd->fp)
+                 ? "read error" : "end of file");
+        return -1;
+    }
+    if (hd->n == HEADER_CAP) {
+        snprintf(hd->err, ERRLEN, "header longer than %d bytes", HEADER_CAP);
+        return -1;
+    }
+    if ((c < 0x20 || c > 0x7e) && !is_space(c)) {
+        snprintf(hd->err, ERRLEN, "header byte %zu is not printable ASCII "
+                 "(0x%02x)", hd->n + 1, c);
+        return -1;
+    }
+    hd->b[hd->n++] = (char)c;
+    return c;
+}
+
+/* P1-P6: WIDTH HEIGHT [MAXVAL], each after white space or comments
+ * ('#' to the end of the line); the last one ends with exactly one
+ * white-space byte, and the raster starts after it. */
+static int
+read_pnm_fields(struct header *hd, int n_fields)
+{
+    int c;
+
+    for (int f = 0; f < n_fields; f++) {
+        do {                    /* white space and comments */
+            if ((c = next_byte(hd)) == '#')
+                while (c >= 0 && c != '\n')
+                    c = next_byte(hd);
+            if (c < 0)
+                return -1;
+        } while (is_space(c));
+        if (c < '0' || c > '9') {
+            snprintf(hd->err, ERRLEN, "header byte %zu: a number was "
+                     "expected", hd->n);
+            return -1;
+        }
+        while ((c = next_byte(hd)) >= '0' && c <= '9')
+            ;
+        if (c < 0)
+            return -1;
+        if (!is_space(c) && (c != '#' || f == n_fields - 1)) {
+            snprintf(hd->err, ERRLEN, "header byte %zu: white space was "
+                     "expected after the number", hd->n);
+            return -1;
+        }
+        if (c == '#')
+            hd->n--, ungetc(c, hd->fp);  /* the loop above reads it */
+    }
+    return 0;
+}
+
+/* P7 (PAM): lines up to and including the line "ENDHDR". */
+static int
+read_pam_lines(struct header *hd)
+{
+    for (;;) {
+        size_t start = hd->n;
+        int c;
+
+        while ((c = next_byte(hd)) != '\n')
+            if (c < 0)
+                return -1;
+        if (hd->n - start == 7 && memcmp(hd->b + start, "ENDHDR", 6) == 0)
+            return 0;
+    }
+}
+
+/* Reads the header of the next image of fp into hd, white space before
+ * it skipped (as between the images of a stream). Returns 1; 0 at the
+ * end of the stream; -1 with a reason in hd->err. */
+static int
+read_header(struct header *hd)
+{
+    int c;
+
+    hd->n = 0;
+    while ((c = getc(hd->fp)) != EOF && is_space(c))
+        ;
+    if (c == EOF) {
+        if (!ferror(hd->fp))
+            return 0;
+        snprintf(hd->err, ERRLEN, "read error");
+        return -1;
+    }
+    ungetc(c, hd->fp);
+    if (next_byte(hd) != 'P' || (c = next_byte(hd)) < '1' || c > '7') {
+        snprintf(hd->err, ERRLEN, "not a PNM image (P1 to P7)");
+        return -1;
+    }
+    if (c == '7')
+        return read_pam_lines(hd) == 0 ? 1 : -1;
+    return read_pnm_fields(hd, c == '1' || c == '4' ? 2 : 3) == 0 ? 1 : -1;
+}
+
+/* libnetpbm parses the header read by read_header, from memory, and
+ * must take all of it; pam->file is then fp, for the raster. Longjmps
+ * out through libnetpbm on a malformed header (*hfp is to be closed). */
+static int
+parse_header(struct pam *pam, struct header *hd, FILE *volatile *hfp)
+{
+    if ((*hfp = fmemopen(hd->b, hd->n, "rb")) == NULL) {
+        snprintf(hd->err, ERRLEN, "fmemopen: %s", strerror(errno));
+        return -1;
+    }
+    pnm_readpaminit(*hfp, pam, PAM_HEADER_SIZE);
+    if (ftell(*hfp) != (long)hd->n) {
+        snprintf(hd->err, ERRLEN, "malformed header");
+        return -1;
+    }
+    fclose(*hfp);
+    *hfp = NULL;
+    pam->file = hd->fp;
+    return 0;
 }
 
 static uint8_t
@@ -108,10 +259,12 @@ read_image(uint8_t *pix, uint8_t **out, size_t cap, int *w, int *h,
 {
     jmp_buf jb, *old;
     struct pam pam;
+    struct header *volatile hd = xmalloc(sizeof *hd);
+    FILE *volatile hfp = NULL;
     tuple *volatile row = NULL;
     gray *volatile grow = NULL;
     uint8_t *volatile mine = NULL;
-    int eof;
+    int got;
 
     last_netpbm_error[0] = '\0';
     pm_setjmpbufsave(&jb, &old);
@@ -121,17 +274,25 @@ read_image(uint8_t *pix, uint8_t **out, size_t cap, int *w, int *h,
             pnm_freepamrow(row);
         if (grow != NULL)
             pgm_freerow(grow);
+        if (hfp != NULL)
+            fclose(hfp);
+        free(hd);
         free(mine);
         snprintf(err, ERRLEN, "%s", last_netpbm_error[0] ? last_netpbm_error
                  : "malformed image");
         return -1;
     }
-    pnm_nextimage(fp, &eof);
-    if (eof) {
+    hd->fp = fp;
+    hd->err = err;
+    if ((got = read_header(hd)) <= 0 || parse_header(&pam, hd, &hfp) != 0) {
         pm_setjmpbuf(old);
-        return 0;
+        if (hfp != NULL)
+            fclose(hfp);
+        free(hd);
+        return got <= 0 ? got : -1;
     }
-    pnm_readpaminit(fp, &pam, PAM_HEADER_SIZE);
+    free(hd);
+    hd = NULL;
     if (pam.width < 1 || pam.height < 1 ||
         (size_t)pam.width > cap / (size_t)pam.height ||
         (pam.depth != 1 && pam.depth != 2 && pam.depth != 3 &&

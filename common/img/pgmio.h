@@ -5,7 +5,15 @@
  * every caller gets the usual 0/-1 and a reason it can prefix with the
  * image's index. Images come back as 8-bit grey, whatever they were:
  * PBM, PGM or PPM (luminance), PAM grey or RGB (alpha ignored), any
- * maxval up to 65535. */
+ * maxval up to 65535.
+ *
+ * One set of header rules, for every program and the web alike (the
+ * web's sniffer, in http.c, follows the first): white space may come
+ * before a header, as between the images of a stream; the header, its
+ * comments included, holds only printable ASCII and white space, and
+ * at most 4096 bytes; P1-P6 end with exactly one white-space byte after
+ * the last number (not a '#', which libnetpbm would take as a comment
+ * running into the raster); P7 (PAM) ends with the line "ENDHDR". */
 #ifndef PGMIO_H
 #define PGMIO_H
 

@@ -435,14 +435,14 @@ feedback_add(const char *store, struct feedback_record *rec,
 
 /* ---- reading ---- */
 
+/* The reader splits meta.csv into lines itself and gives libcsv one line
+ * at a time: a row we write never holds a newline (every field is
+ * checked to be printable ASCII), so a line is a row, and a damaged row
+ * (a stray quote, a cut field, garbage) costs that row alone instead of
+ * leaving the parser lost for the rest of the file. */
 struct scan {
     char field[N_FIELDS][FIELD_CAP];
-    int n_fields, too_long;
-    size_t line;
-    feedback_fn fn;
-    void *ctx;
-    int rc;
-    char *err;
+    int n_fields, too_long, n_rows;
 };
 
 static void
@@ -458,6 +458,13 @@ on_field(void *s, size_t len, void *data)
     memcpy(sc->field[sc->n_fields], s, len);
     sc->field[sc->n_fields][len] = '\0';
     sc->n_fields++;
+}
+
+static void
+on_row(int c, void *data)
+{
+    (void)c;
+    ((struct scan *)data)->n_rows++;
 }
 
 static int
@@ -513,68 +520,92 @@ row_to_record(struct feedback_record *rec, char (*f)[FIELD_CAP], char *err)
     return 0;
 }
 
-static void
-on_row(int c, void *data)
-{
-    struct scan *sc = data;
-    struct feedback_record rec;
-    char e[ERRLEN];
-    size_t line = ++sc->line;
-    int n = sc->n_fields, too_long = sc->too_long;
-
-    sc->n_fields = sc->too_long = 0;
-    if (sc->rc != 0 || c == -1)     /* stopped, or a torn last row */
-        return;
-    if (line == 1) {
-        char head[ROW_CAP] = "";
-        for (int i = 0; i < n && i < N_FIELDS && !too_long; i++)
-            snprintf(head + strlen(head), sizeof head - strlen(head),
-                     i ? ",%s" : "%s", sc->field[i]);
-        if (strcmp(head, FEEDBACK_HEADER) != 0) {
-            say(sc->err, "meta.csv: line 1: not the header "
-                     "of a feedback store");
-            sc->rc = -1;
-        }
-        return;
-    }
-    if (too_long || n != N_FIELDS) {
-        say(sc->err, "meta.csv: line %zu: %s", line,
-                 too_long ? "a field is too long" : "expected 8 fields");
-        sc->rc = -1;
-    } else if (row_to_record(&rec, sc->field, e) != 0) {
-        say(sc->err, "meta.csv: line %zu: %s", line, e);
-        sc->rc = -1;
-    } else {
-        sc->rc = sc->fn(&rec, line, sc->ctx);
-    }
-}
-
-/* Feeds fp through the parser; the scan's rc, or -1 on a parse error. */
+/* Parses one line (no newline) into rec. Returns 0, or -1 with the
+ * reason in err; the parser is ready for the next line either way. */
 static int
-parse_stream(struct csv_parser *p, struct scan *sc, FILE *fp)
+parse_line(struct feedback_record *rec, struct csv_parser *p,
+           struct scan *sc, const char *line, size_t len, char *err)
 {
-    char buf[65536];
-    size_t got;
+    int ok;
 
-    while (sc->rc == 0 && (got = fread(buf, 1, sizeof buf, fp)) > 0) {
-        if (csv_parse(p, buf, got, on_field, on_row, sc) != got &&
-            sc->rc == 0) {
-            say(sc->err, "meta.csv: line %zu: %s",
-                     sc->line + 1, csv_strerror(csv_error(p)));
-            return -1;
-        }
-    }
-    if (sc->rc == 0 && ferror(fp)) {
-        say(sc->err, "meta.csv: read: %s", strerror(errno));
+    sc->n_fields = sc->too_long = sc->n_rows = 0;
+    ok = csv_parse(p, line, len, on_field, on_row, sc) == len &&
+         csv_fini(p, on_field, on_row, sc) == 0;
+    if (!ok) {
+        /* libcsv keeps its error state: start afresh (csv_init
+         * allocates nothing and fails only for a NULL parser). */
+        csv_free(p);
+        csv_init(p, CSV_STRICT | CSV_STRICT_FINI);
+        say(err, "not a CSV row");
         return -1;
     }
-    if (sc->rc == 0)
-        csv_fini(p, on_field, on_row, sc);
-    return sc->rc;
+    if (sc->n_rows != 1 || sc->too_long || sc->n_fields != N_FIELDS) {
+        say(err, sc->n_rows != 1 ? "an empty line" : sc->too_long ?
+                 "a field is too long" : "expected 8 fields");
+        return -1;
+    }
+    return row_to_record(rec, sc->field, err);
+}
+
+/* Reads one line of fp into buf (cap bytes) without its newline; *len
+ * is its length, or cap + 1 when it was longer (the rest is read and
+ * dropped). Returns 1 for a whole line, 0 at EOF (a torn last line,
+ * *len > 0, is not whole), -1 on a read error. */
+static int
+read_line(char *buf, size_t cap, size_t *len, FILE *fp)
+{
+    int c;
+
+    *len = 0;
+    while ((c = getc(fp)) != EOF && c != '\n') {
+        if (*len < cap)
+            buf[*len] = (char)c;
+        if (*len <= cap)
+            ++*len;
+    }
+    if (c == '\n')
+        return 1;
+    return ferror(fp) ? -1 : 0;
+}
+
+/* Walks the lines of fp: the header, then one record a line. */
+static int
+scan_lines(FILE *fp, feedback_fn fn, feedback_bad_fn bad, void *ctx,
+           struct csv_parser *p, struct scan *sc, char *err)
+{
+    static const char header[] = FEEDBACK_HEADER;
+    char line[ROW_CAP], why[ERRLEN];
+    struct feedback_record rec;
+    size_t len, n = 0;
+    int got, rc = 0;
+
+    while (rc == 0 && (got = read_line(line, sizeof line, &len, fp)) == 1) {
+        if (++n == 1) {
+            if (len != sizeof header - 1 || memcmp(line, header, len) != 0) {
+                say(err, "meta.csv: line 1: not the header "
+                         "of a feedback store");
+                return -1;
+            }
+        } else if (len > sizeof line) {
+            if (bad != NULL)
+                bad(n, "longer than any row we write", ctx);
+        } else if (parse_line(&rec, p, sc, line, len, why) != 0) {
+            if (bad != NULL)
+                bad(n, why, ctx);
+        } else {
+            rc = fn(&rec, n, ctx);
+        }
+    }
+    if (rc == 0 && got < 0) {
+        say(err, "meta.csv: read: %s", strerror(errno));
+        return -1;
+    }
+    return rc;
 }
 
 int
-feedback_scan(const char *store, feedback_fn fn, void *ctx, char *err)
+feedback_scan(const char *store, feedback_fn fn, feedback_bad_fn bad,
+              void *ctx, char *err)
 {
     char meta[PATH_CAP];
     struct csv_parser p;
@@ -589,16 +620,13 @@ feedback_scan(const char *store, feedback_fn fn, void *ctx, char *err)
         say(err, "%s: %s", meta, strerror(errno));
         return -1;
     }
-    if (csv_init(&p, CSV_STRICT) != 0) {
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         fclose(fp);
         say(err, "out of memory");
         return -1;
     }
     sc = xcalloc(1, sizeof *sc);
-    sc->fn = fn;
-    sc->ctx = ctx;
-    sc->err = err;
-    rc = parse_stream(&p, sc, fp);
+    rc = scan_lines(fp, fn, bad, ctx, &p, sc, err);
     csv_free(&p);
     free(sc);
     fclose(fp);

@@ -78,11 +78,19 @@ int feedback_add(const char *store, struct feedback_record *rec,
 typedef int (*feedback_fn)(const struct feedback_record *rec, size_t line,
                            void *ctx);
 
-/* Reads store/meta.csv with libcsv and calls fn for every record. A
- * store with no meta.csv has no records. A torn last row (no newline)
- * is skipped. Returns 0, fn's non-zero value, or -1 with a reason in
- * err naming the line (a malformed row, a read error). */
-int feedback_scan(const char *store, feedback_fn fn, void *ctx, char *err);
+/* Called by feedback_scan for each row it skips because it is
+ * malformed, with its 1-based line and a short reason ("bad id"). */
+typedef void (*feedback_bad_fn)(size_t line, const char *why, void *ctx);
+
+/* Reads store/meta.csv with libcsv and calls fn for every record, ctx
+ * passed on. A store with no meta.csv has no records. A malformed row
+ * is skipped and reported to bad (may be NULL); a torn last row (no
+ * newline: a writer died there, and the next one cuts it off) is
+ * skipped silently. Returns 0, fn's non-zero value, or -1 with a
+ * reason in err (a first line that is not FEEDBACK_HEADER, a read
+ * error). */
+int feedback_scan(const char *store, feedback_fn fn, feedback_bad_fn bad,
+                  void *ctx, char *err);
 
 /* Loads the image of rec into pix (MNIST_PIXELS bytes). Returns 0, or
  * -1 with a reason in err (missing file, not a 28x28 image). */

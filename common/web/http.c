@@ -105,12 +105,18 @@ media_is(const char *t, const char *name)
 static enum http_media
 sniff(const uint8_t *b, size_t n)
 {
+    size_t i = 0;
+
+    /* White space may come before a PNM header, as pgmio reads it. */
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' ||
+                     b[i] == '\r' || b[i] == '\v' || b[i] == '\f'))
+        i++;
+    if (n - i >= 2 && b[i] == 'P' && b[i + 1] >= '1' && b[i + 1] <= '7')
+        return MEDIA_PNM;
     if (n >= 4 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G')
         return MEDIA_PNG;
     if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
         return MEDIA_JPEG;
-    if (n >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7')
-        return MEDIA_PNM;
     return MEDIA_UNKNOWN;
 }
 

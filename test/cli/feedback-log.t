@@ -128,10 +128,37 @@ fails_with 1 'labels-out FILE' "--export --labels (the old name) refused: exit 1
 [ ! -e "$T/old.labels" ] && [ ! -s "$T/out" ]
 ok $? "... and writes neither labels nor images"
 
+# Malformed rows in the middle (a bad id, a stray quote, too few fields,
+# binary garbage, an over-long line) are skipped and counted by every
+# reader, and writers keep going.
 cp -R "$S" "$T/bad"
-printf 'zz,2026-01-01T00:00:00Z,1,,,,,images/zz.pgm\n' >> "$T/bad/meta.csv"
+{
+    head -n 2 "$S/meta.csv"
+    printf 'zz,2026-01-01T00:00:00Z,1,,,,,images/zz.pgm\n'
+    printf '"%s,2026-01-01T00:00:00Z,1,,,,,images/x.pgm\n' "$id"
+    printf 'a,b\n'
+    printf '\001\377\000"\n'
+    awk 'BEGIN { while (i++ < 3000) printf "x"; print "" }'
+    tail -n +3 "$S/meta.csv"
+} > "$T/bad/meta.csv"
 run feedback-log --store "$T/bad" --list
-fails_with 1 'meta.csv: line 5: bad id' "a malformed row: exit 1 with its line"
+ok "$rc" "malformed rows in the middle: --list still exits 0"
+is "$(cut -f 3 "$T/out" | tr '\n' ' ')" "7 1 2 " "... and lists every good record"
+grep -q 'meta.csv: line 3: skipped: bad id' "$T/err"; ok $? "... naming each skipped line"
+grep -q '5 malformed rows of meta.csv skipped' "$T/err"; ok $? "... and counting them"
+run feedback-log --store "$T/bad" --stats
+ok "$rc" "--stats exits 0"
+grep -qx 'malformed 5' "$T/out"; ok $? "... and reports 5 malformed rows"
+grep -q '^records 3 ' "$T/out"; ok $? "... and counts the 3 good records"
+run feedback-log --store "$T/bad" --export --labels-out "$T/bl"
+ok "$rc" "--export exits 0"
+is "$(tr '\n' ' ' < "$T/bl")" "7 1 2 " "... with every good record"
+feedback-log --store "$T/bad" --label 9 < "$T/b.pgm" > /dev/null
+ok $? "a writer still works"
+is "$(feedback-log --store "$T/bad" --list 2>/dev/null | cut -f 3 | tr '\n' ' ')" \
+   "7 1 2 9 " "... and its record is read back after the malformed rows"
+feedback-log --store "$S" --stats > "$T/st"
+grep -qx 'malformed 0' "$T/st"; ok $? "a clean store: malformed 0"
 printf 'a,b\n' > "$T/bad/meta.csv"
 run feedback-log --store "$T/bad" --list
 fails_with 1 'line 1: not the header' "a CSV that is not a store: exit 1"

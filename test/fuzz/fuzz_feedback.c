@@ -24,6 +24,14 @@ check_record(const struct feedback_record *rec, size_t line, void *ctx)
     return 0;
 }
 
+static void
+check_bad(size_t line, const char *why, void *ctx)
+{
+    (void)ctx;
+    if (line < 2 || why[0] == '\0')
+        abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
 {
@@ -49,6 +57,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t n)
         abort();
     fwrite(data, 1, n, fp);
     fclose(fp);
-    feedback_scan(dir, check_record, NULL, err);
+    feedback_scan(dir, check_record, check_bad, NULL, err);
     return 0;
 }
