@@ -24,13 +24,14 @@ NN    = gemm winograd conv pool dense act loss optim arch net model infer \
 IMG   = pgmio idx preproc ink segment dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
-WEB   = http fcgi convert app serve
+WEB   = http fcgi convert multipart html app serve
 LIB_SRC = $(CORE:%=common/core/%.c) $(NN:%=common/nn/%.c) \
           $(IMG:%=common/img/%.c) $(EVAL:%=common/eval/%.c) \
           $(STORE:%=common/store/%.c) $(WEB:%=common/web/%.c)
 LIB_OBJ = $(LIB_SRC:%.c=build/%.o)
 LIB = build/libdigits.a
-UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
+UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment \
+             test_multipart
 
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
@@ -102,7 +103,7 @@ serve:
 # Coverage-guided fuzzing of every parser (libFuzzer, clang): each
 # harness runs FUZZ_SECONDS. libnetpbm leaks a byte on some malformed
 # headers before it reports them, so leak checking is off.
-FUZZ = arch model pgm text preproc feedback fcgi http
+FUZZ = arch model pgm text preproc feedback fcgi http multipart
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 fuzz:

@@ -49,7 +49,7 @@ usage(FILE *fp, int status)
               "FastCGI when\nstandard input is a listening socket.\n"
               "Settings (environment): DIGITS_HOME, DIGITS_MODEL, "
               "FEEDBACK_DIR,\nDIGITS_PAGE, DIGITS_CORS_ORIGIN, "
-              "DIGITS_MAX_BODY.\n", fp);
+              "DIGITS_MAX_BODY, DIGITS_RUN_TOKEN.\n", fp);
     exit(status);
 }
 
@@ -134,6 +134,13 @@ read_config(struct web_config *c, char bufs[4][PATH_MAX], const char *argv0)
         n > 0)
         c->max_body = n;
     c->max_pixels = PGMIO_MAX_PIXELS;
+    /* Up to 32 letters and digits, or none: it is written into JSON. */
+    c->run_token = getenv("DIGITS_RUN_TOKEN");
+    if (c->run_token != NULL && (*c->run_token == '\0' ||
+        strlen(c->run_token) > 32 ||
+        strspn(c->run_token, "0123456789abcdefghijklmnopqrstuvwxyz"
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(c->run_token)))
+        c->run_token = NULL;
 }
 
 /* Is fd a socket that listens (lighttpd's FCGI_LISTENSOCK_FILENO)? */

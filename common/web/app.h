@@ -4,7 +4,7 @@
  * starts netpbm's converter (web/convert.h).
  *
  *   GET  /             the page
- *   GET  /ping         {"status":"ok","model":"ID"}
+ *   GET  /ping         {"status":"ok","model":"ID"[,"run":"TOKEN"]}
  *   POST /predict      an image -> the prediction (json_put_prediction)
  *   POST /corrections  an image, ?label=D[&predicted=D][&model=HEX]
  *                      -> {"id":"...","duplicate":false}, stored
@@ -32,6 +32,8 @@ struct web_config {
     const char *origin;         /* Access-Control-Allow-Origin */
     size_t max_body;            /* bytes of a request body */
     size_t max_pixels;          /* pixels of an uploaded image */
+    const char *run_token;      /* named by /ping, so that scripts/serve
+                                   knows its own server; NULL: none */
 };
 
 struct web_app {

@@ -32,6 +32,7 @@ struct http_request {
     const char *path;           /* PATH_INFO, "/" when unset or empty */
     const char *query;          /* QUERY_STRING, "" when unset */
     const char *content_type;   /* CONTENT_TYPE, "" when unset */
+    const char *accept;         /* HTTP_ACCEPT, NULL when unset */
     enum http_body body_state;
     const uint8_t *body;
     size_t body_len, announced; /* announced: CONTENT_LENGTH */
@@ -62,8 +63,16 @@ void http_error(FILE *out, int status, const char *origin, const char *msg);
 /* The media types of a body. */
 enum http_media { MEDIA_UNKNOWN, MEDIA_PNM, MEDIA_PNG, MEDIA_JPEG };
 
+/* What a 415 answer lists as accepted. */
+#define HTTP_ACCEPTED_TYPES "image/png, image/jpeg, " \
+    "image/x-portable-graymap (-pixmap, -bitmap, -anymap), " \
+    "multipart/form-data (one field, image or file), " \
+    "application/octet-stream, application/x-www-form-urlencoded " \
+    "or none (read by the bytes)"
+
 /* The media type of a body from its Content-Type, or from its first
- * bytes when the type says nothing (none, application/octet-stream).
+ * bytes when the type says nothing (none, application/octet-stream, or
+ * curl's default for --data-binary, application/x-www-form-urlencoded).
  * Returns -1 for a type that is not an image we take (the caller
  * answers 415); MEDIA_UNKNOWN when the bytes match nothing. */
 int http_media_type(enum http_media *kind, const char *content_type,

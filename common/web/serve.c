@@ -61,6 +61,7 @@ serve_cgi(struct web_app *app)
 
     fill_request(&rq, getenv("REQUEST_METHOD"), getenv("PATH_INFO"),
                  getenv("QUERY_STRING"), getenv("CONTENT_TYPE"));
+    rq.accept = getenv("HTTP_ACCEPT");
     rq.body_state = http_body_length(&n, getenv("CONTENT_LENGTH"),
                                      app->cfg.max_body);
     rq.announced = n;
@@ -103,6 +104,7 @@ serve_request(struct web_app *app, int fd)
                  fcgi_param(&frq, "PATH_INFO"),
                  fcgi_param(&frq, "QUERY_STRING"),
                  fcgi_param(&frq, "CONTENT_TYPE"));
+    rq.accept = fcgi_param(&frq, "HTTP_ACCEPT");
     rq.body_state = http_body_length(&rq.announced,
                                      fcgi_param(&frq, "CONTENT_LENGTH"),
                                      app->cfg.max_body);

@@ -114,6 +114,14 @@ cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ping DIGITS_CORS_ORIGIN=https://digi
 grep -q '^Access-Control-Allow-Origin: https://digits.test' "$T/out"; ok $? "DIGITS_CORS_ORIGIN sets the origin"
 cgi /dev/null REQUEST_METHOD=GET
 is "$code" 200 "no PATH_INFO: the page"
+cgi /dev/null REQUEST_METHOD=HEAD PATH_INFO=/
+is "$code:$(body | wc -c | tr -d ' ')" "200:0" "HEAD /: 200, the headers and no body"
+grep -q '^Content-Type: text/html' "$T/out"; ok $? "... GET's headers"
+cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/predict
+cp "$T/out" "$T/get-predict"
+cgi /dev/null REQUEST_METHOD=POST PATH_INFO=/ping CONTENT_LENGTH=0
+grep -q '^Allow: GET, HEAD, OPTIONS' "$T/out" && grep -q '^Allow: POST, OPTIONS' "$T/get-predict"
+ok $? "a 405 allows GET, HEAD, OPTIONS on /ping, POST, OPTIONS on /predict"
 cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ DIGITS_PAGE="$T/none.html"
 is "$code" 500 "the page missing: 500"
 grep -q 'none.html' "$T/err"; ok $? "... its path in the server's log, not the answer"
