@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,7 +309,14 @@ read_back(struct opts *o)
 {
     struct walk wk = { .o = o };
     char err[ERRLEN];
+    struct stat st;
 
+    /* A store that is not there is a mistake to name (a wrong folder, a
+     * wrong --store), not an empty store with "records 0". */
+    if (stat(o->store, &st) != 0 || !S_ISDIR(st.st_mode))
+        fatal(1, "%s: no feedback store here (give --store DIR or set "
+              "FEEDBACK_DIR; the first verdict stored creates one)",
+              o->store);
     if (o->mode == EXPORT && (wk.labels = fopen(o->labels_out, "w")) == NULL)
         fatal(1, "%s: cannot create", o->labels_out);
     if (feedback_scan(o->store, on_record, &wk, err) != 0)
