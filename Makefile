@@ -18,7 +18,7 @@ PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi \
 # The library, by layer; each layer uses only those listed before it
 # (README.md, "Architecture"). Programs link build/libdigits.a, so each
 # takes only the objects it calls: idx2pgm gets no network code.
-CORE  = util rng threads stopsig progress json
+CORE  = util rng threads stopsig progress json home
 NN    = gemm winograd conv pool dense act loss optim arch net model infer \
         train augment number
 IMG   = pgmio idx preproc ink segment dataset glyph canvas sketch paint nondigit
@@ -122,16 +122,35 @@ fuzz:
 	        build/fuzz/corpus_$$f || exit 1; \
 	done
 
+# The programs in PREFIX/bin; the model, the page and the scripts in
+# PREFIX/share/digits, where the programs look once installed (DIGITS_HOME
+# overrides it; see common/core/home.h); the man pages. The feedback
+# store is not installed: a server's store goes where its user may write
+# (FEEDBACK_DIR; scripts/servers/).
+SHARE = $(DESTDIR)$(PREFIX)/share/digits
+SCRIPTS = evaluate fetch-mnist mnist-pgm predict retrain train
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(SHARE)/models $(SHARE)/scripts/cgi $(SHARE)/scripts/servers
 	cp $(BIN) $(DESTDIR)$(PREFIX)/bin/
 	cp $(PROGS:%=cmd/%.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp models/mnist.model models/*.arch $(SHARE)/models/
+	cp scripts/mnist.sha256 $(SCRIPTS:%=scripts/%) $(SHARE)/scripts/
+	cp scripts/cgi/index.html $(SHARE)/scripts/cgi/
+	cp scripts/servers/*.conf $(SHARE)/scripts/servers/
+
+# MNIST for the README's examples (data/mnist/, data/test.pgm, ...), and
+# three pictures to try (data/examples/): a photo of a 7 (PNG), a number
+# (PNG) and a letter (PGM).
+data: all $(TOOLS)
+	scripts/mnist-pgm
+	scripts/examples
 
 clean:
 	rm -rf build bin
 
 .PHONY: all deps check train evaluate bench bench-honest fuzz serve install \
-        clean
+        data clean
 .SECONDARY: $(LIB_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
             $(PROGS:%=build/cmd/%.o)
 
