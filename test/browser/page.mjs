@@ -143,6 +143,7 @@ async function desktop(browser) {
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(base);
   ok(await page.title() === "digits: handwritten digit recognizer", "the page loads");
+  await page.screenshot({ path: path.join(shots, "page-empty.png") });
   const box = await page.locator("#pad").boundingBox();
 
   for (const d of ["0", "1", "2", "3", "4", "7"]) {
@@ -550,6 +551,7 @@ async function phone(browser) {
   }
   const scrolled = await page.evaluate(() => window.scrollY);
   await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(shots, "page-phone-answer.png") });   /* the screen, as seen */
   await page.screenshot({ path: path.join(shots, "page-phone.png"), fullPage: true });
 
   /* Feedback by finger, on a fresh page: once a CDP session has sent
