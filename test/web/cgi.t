@@ -102,6 +102,11 @@ kill "$writer" 2>/dev/null
 is "$code" 413 "a body over DIGITS_MAX_BODY: 413, before reading it"
 post "$T/photo" text/plain
 is "$code" 415 "text/plain: 415"
+cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_LENGTH=$n \
+    CONTENT_TYPE='text/<script>x</script>' HTTP_ACCEPT=text/html
+[ "$code" = 415 ] && grep -q 'got Content-Type text/&lt;script&gt;x&lt;/script&gt;' "$T/out" &&
+    ! grep -q '<script>' "$T/out"
+ok $? "a 415 as a page (Accept: text/html): the type it got is escaped"
 post "$T/photo" 'image/x-portable-graymap; charset=binary'
 is "$code" 200 "a media type with a parameter: 200"
 cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_LENGTH=$n
