@@ -18,19 +18,20 @@ PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi \
 # The library, by layer; each layer uses only those listed before it
 # (README.md, "Architecture"). Programs link build/libdigits.a, so each
 # takes only the objects it calls: idx2pgm gets no network code.
-CORE  = util rng threads stopsig progress json
+CORE  = util rng threads stopsig progress json home
 NN    = gemm winograd conv pool dense act loss optim arch net model infer \
         train augment number
 IMG   = pgmio idx preproc ink segment dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
 STORE = feedback
-WEB   = http origin limit fcgi convert app serve
+WEB   = http origin limit fcgi convert multipart html app serve
 LIB_SRC = $(CORE:%=common/core/%.c) $(NN:%=common/nn/%.c) \
           $(IMG:%=common/img/%.c) $(EVAL:%=common/eval/%.c) \
           $(STORE:%=common/store/%.c) $(WEB:%=common/web/%.c)
 LIB_OBJ = $(LIB_SRC:%.c=build/%.o)
 LIB = build/libdigits.a
-UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment
+UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment \
+             test_multipart
 
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
@@ -102,7 +103,8 @@ serve:
 # Coverage-guided fuzzing of every parser (libFuzzer, clang): each
 # harness runs FUZZ_SECONDS. libnetpbm leaks a byte on some malformed
 # headers before it reports them, so leak checking is off.
-FUZZ = arch model pgm text preproc number feedback fcgi http origin
+FUZZ = arch model pgm text preproc number feedback fcgi http origin \
+       multipart
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 fuzz:
@@ -121,16 +123,35 @@ fuzz:
 	        build/fuzz/corpus_$$f || exit 1; \
 	done
 
+# The programs in PREFIX/bin; the model, the page and the scripts in
+# PREFIX/share/digits, where the programs look once installed (DIGITS_HOME
+# overrides it; see common/core/home.h); the man pages. The feedback
+# store is not installed: a server's store goes where its user may write
+# (FEEDBACK_DIR; scripts/servers/).
+SHARE = $(DESTDIR)$(PREFIX)/share/digits
+SCRIPTS = evaluate fetch-mnist mnist-pgm predict retrain train
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(SHARE)/models $(SHARE)/scripts/cgi $(SHARE)/scripts/servers
 	cp $(BIN) $(DESTDIR)$(PREFIX)/bin/
 	cp $(PROGS:%=cmd/%.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp models/mnist.model models/*.arch $(SHARE)/models/
+	cp scripts/mnist.sha256 $(SCRIPTS:%=scripts/%) $(SHARE)/scripts/
+	cp scripts/cgi/index.html $(SHARE)/scripts/cgi/
+	cp scripts/servers/*.conf $(SHARE)/scripts/servers/
+
+# MNIST for the README's examples (data/mnist/, data/test.pgm, ...), and
+# three pictures to try (data/examples/): a photo of a 7 (PNG), a number
+# (PNG) and a letter (PGM).
+data: all $(TOOLS)
+	scripts/mnist-pgm
+	scripts/examples
 
 clean:
 	rm -rf build bin
 
 .PHONY: all deps check train evaluate bench bench-honest fuzz serve install \
-        clean
+        data clean
 .SECONDARY: $(LIB_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
             $(PROGS:%=build/cmd/%.o)
 

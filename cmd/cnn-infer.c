@@ -7,12 +7,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <netpbm/pam.h>
 
+#include "core/home.h"
 #include "core/json.h"
 #include "core/mnist.h"
 #include "core/threads.h"
@@ -35,7 +37,10 @@ usage(FILE *fp, int status)
         fputs("Classify 28x28 PGM images: one line per image,\n"
               "PRED CONF P0 ... P9 (or one JSON object with --json); PRED "
               "is - when\nthe image holds no single digit.\n"
-              "  --model FILE  model file (default models/mnist.model)\n"
+              "  --model FILE  model file (default models/mnist.model in "
+              "$DIGITS_HOME,\n"
+              "                the folder above bin/, or "
+              "PREFIX/share/digits)\n"
               "  --json        write JSON lines\n"
               "  --echo-input  with --json, add \"input\": the 28x28 "
               "pixels, base64\n"
@@ -286,10 +291,9 @@ run_groups(struct infer *in, const struct model *m, FILE *fp,
 int
 main(int argc, char *argv[])
 {
-    struct opts o = { .model = "models/mnist.model",
-                      .threads = threads_default(64) };
+    struct opts o = { .threads = threads_default(64) };
     const char *name;
-    char err[ERRLEN];
+    char err[ERRLEN], model_path[PATH_MAX];
     struct model m;
     struct infer in;
     FILE *fp;
@@ -298,6 +302,10 @@ main(int argc, char *argv[])
     pm_init(progname(), 0);
     pgmio_init();
     parse_opts(&o, argc, argv);
+    /* The project's model, wherever the program is run from (core/home.h). */
+    if (o.model == NULL)
+        o.model = home_file(model_path, argv[0], "models/mnist.model") == 0 ?
+                  model_path : "models/mnist.model";
     if (o.check) {
         check_model(&o);
         finish_stdout();

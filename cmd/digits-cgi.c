@@ -12,7 +12,7 @@
  * machines costs 15-20 ms: more than the whole answer. FastCGI pays it
  * once. Both read the same settings from the environment and answer
  * through the same code, so they answer with the same bytes. */
-#define _XOPEN_SOURCE 700        /* realpath */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -26,6 +26,7 @@
 
 #include <netpbm/pam.h>
 
+#include "core/home.h"
 #include "core/threads.h"
 #include "core/util.h"
 #include "img/pgmio.h"
@@ -57,50 +58,19 @@ usage(FILE *fp, int status)
               "Settings (environment): DIGITS_HOME, DIGITS_MODEL, "
               "FEEDBACK_DIR,\nDIGITS_PAGE, DIGITS_CORS_ORIGIN, "
               "DIGITS_MAX_BODY, DIGITS_MAX_PIXELS,\n"
-              "DIGITS_WRITES_PER_MINUTE, DIGITS_STORE_MAX.\n", fp);
+              "DIGITS_WRITES_PER_MINUTE, DIGITS_STORE_MAX, DIGITS_RUN_TOKEN.\n", fp);
     exit(status);
 }
 
-/* Where the program file is, in buf: argv0 itself when it holds a '/',
- * else the first match on PATH, as the shell found it. */
-static int
-program_path(char *buf, const char *argv0)
-{
-    const char *path = getenv("PATH");
-    char try[PATH_MAX];
-
-    if (strchr(argv0, '/') != NULL)
-        return realpath(argv0, buf) != NULL ? 0 : -1;
-    for (const char *d = path; d != NULL && *d != '\0';) {
-        const char *end = strchr(d, ':');
-        int len = end != NULL ? (int)(end - d) : (int)strlen(d);
-
-        if (snprintf(try, sizeof try, "%.*s/%s", len, d, argv0) <
-            (int)sizeof try && access(try, X_OK) == 0 &&
-            realpath(try, buf) != NULL)
-            return 0;
-        d = end != NULL ? end + 1 : NULL;
-    }
-    return -1;
-}
-
-/* The project folder: DIGITS_HOME, or the folder above the one that
- * holds this program (bin/digits-cgi, links followed). */
+/* The project folder (core/home.h): DIGITS_HOME, the folder above the
+ * one that holds this program, or PREFIX/share/digits once installed. */
 static const char *
 find_home(char *buf, const char *argv0)
 {
-    const char *env = getenv("DIGITS_HOME");
-    char *slash;
-
-    if (env != NULL && *env != '\0')
-        return env;
-    if (program_path(buf, argv0) != 0)
+    if (home_find(buf, argv0) != 0)
         fatal(1, "cannot find the project folder from %s: set DIGITS_HOME",
               argv0);
-    for (int i = 0; i < 2; i++)
-        if ((slash = strrchr(buf, '/')) != NULL)
-            *slash = '\0';
-    return buf[0] != '\0' ? buf : "/";
+    return buf;
 }
 
 /* $name, or home/rel when it is unset or empty (in buf). */
@@ -166,6 +136,13 @@ read_config(struct web_config *c, char bufs[5][PATH_MAX], const char *argv0)
     if (mb != NULL && *mb != '\0' &&
         http_body_length(&n, mb, PGMIO_MAX_PIXELS) == HTTP_BODY_OK && n > 0)
         c->max_pixels = n;
+    /* Up to 32 letters and digits, or none: it is written into JSON. */
+    c->run_token = getenv("DIGITS_RUN_TOKEN");
+    if (c->run_token != NULL && (*c->run_token == '\0' ||
+        strlen(c->run_token) > 32 ||
+        strspn(c->run_token, "0123456789abcdefghijklmnopqrstuvwxyz"
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(c->run_token)))
+        c->run_token = NULL;
 }
 
 /* Is fd a socket that listens (lighttpd's FCGI_LISTENSOCK_FILENO)? */

@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,7 +400,14 @@ read_back(struct opts *o)
     struct walk wk = { .o = o };
     struct id_set trusted = { 0 };
     char err[ERRLEN];
+    struct stat st;
 
+    /* A store that is not there is a mistake to name (a wrong folder, a
+     * wrong --store), not an empty store with "records 0". */
+    if (stat(o->store, &st) != 0 || !S_ISDIR(st.st_mode))
+        fatal(1, "%s: no feedback store here (give --store DIR or set "
+              "FEEDBACK_DIR; the first verdict stored creates one)",
+              o->store);
     if (o->untrusted) {
         load_trusted(&trusted, o->trusted);
         wk.trusted = &trusted;

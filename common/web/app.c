@@ -15,10 +15,12 @@
 #include "nn/number.h"
 #include "store/feedback.h"
 #include "web/convert.h"
+#include "web/html.h"
 #include "web/limit.h"
+#include "web/multipart.h"
 #include "web/origin.h"
 
-#define MSGLEN (ERRLEN + 64)
+#define MSGLEN (ERRLEN + 256)    /* room for a 415's list of types */
 
 void
 web_app_init(struct web_app *app, const struct web_config *cfg)
@@ -97,14 +99,17 @@ body_pnm(const uint8_t **pnm, size_t *len, uint8_t **conv,
     char err[ERRLEN];
 
     *conv = NULL;
+    /* msg is MSGLEN bytes: the type named is cut to fit beside the list. */
     if (http_media_type(&kind, rq->content_type, rq->body, rq->body_len)) {
-        snprintf(msg, MSGLEN, "unsupported media type: send PNG, JPEG or a "
-                 "PNM image (PGM, PPM, PBM)");
+        snprintf(msg, MSGLEN, "unsupported media type: got Content-Type "
+                 "%.60s; accepted: %s", rq->content_type,
+                 HTTP_ACCEPTED_TYPES);
         return 415;
     }
     if (kind == MEDIA_UNKNOWN) {
-        snprintf(msg, MSGLEN, "not an image: send PNG, JPEG or a PNM image "
-                 "(PGM, PPM, PBM)");
+        snprintf(msg, MSGLEN, "not an image: the bytes sent as %.60s are not "
+                 "PNG, JPEG or PNM; accepted: %s", *rq->content_type ?
+                 rq->content_type : "(no Content-Type)", HTTP_ACCEPTED_TYPES);
         return 415;
     }
     if (kind == MEDIA_PNM) {
@@ -150,6 +155,27 @@ check_body(const struct web_app *app, const struct http_request *rq,
     return 0;
 }
 
+/* A form's body (multipart/form-data) stands for the one file in it:
+ * *part is rq with the file's bytes and type (in f) for the body's.
+ * Returns 0, or 400 with the reason in msg. */
+static int
+unwrap_form(struct http_request *part, struct multipart_file *f,
+            const struct http_request *rq, char *msg)
+{
+    char err[ERRLEN];
+
+    *part = *rq;
+    if (!multipart_is_form(rq->content_type))
+        return 0;
+    if (multipart_file(f, rq->content_type, rq->body, rq->body_len, err)) {
+        snprintf(msg, MSGLEN, "multipart/form-data: %s", err);
+        return 400;
+    }
+    part->body = f->data, part->body_len = f->len;
+    part->content_type = f->type;
+    return 0;
+}
+
 /* The picture in the request's body, grey (*pix, to free). Returns 0,
  * or an HTTP status with the reason in msg. */
 static int
@@ -160,9 +186,12 @@ body_picture(uint8_t **pix, int *w, int *h, const struct web_app *app,
     uint8_t *conv;
     char err[ERRLEN];
     size_t len = 0;
+    struct multipart_file form;
+    struct http_request part;
     int rc = check_body(app, rq, msg);
 
-    if (rc != 0 || (rc = body_pnm(&pnm, &len, &conv, app, rq, msg, log)))
+    if (rc != 0 || (rc = unwrap_form(&part, &form, rq, msg)) ||
+        (rc = body_pnm(&pnm, &len, &conv, app, &part, msg, log)))
         return rc;
     rc = pgmio_read_mem(pix, app->cfg.max_pixels, w, h, pnm, len, err);
     free(conv);
@@ -202,8 +231,22 @@ body_digits(struct preproc_digit *out, int split, int *n, int *slices,
     return 0;
 }
 
+/* An error answer: a page for a browser's form post (web/html.h), else
+ * JSON. */
+static void
+fail(const struct web_app *app, const struct http_request *rq, FILE *out,
+     int status, const char *acao, const char *msg)
+{
+    (void)app;
+    if (html_wanted(rq->accept))
+        html_error(out, status, acao, msg);
+    else
+        http_error(out, status, acao, msg);
+}
+
 /* /predict: the number in the picture. One digit is answered as cnn-infer
- * --json answers an image; several as a number (json_put_number). */
+ * --json answers an image; several as a number (json_put_number); a
+ * browser's form post, as a page. */
 static void
 predict(struct web_app *app, const struct http_request *rq, FILE *out,
         FILE *log)
@@ -218,12 +261,12 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
 
     if (current_model(app) != 0) {
         fprintf(log, "%s: %s\n", progname(), app->model_err);
-        http_error(out, 503, app->cfg.origin, "no model that loads is "
-                   "installed on the server");
+        fail(app, rq, out, 503, app->cfg.origin, "no model that loads is "
+             "installed on the server");
         return;
     }
     if ((status = body_digits(cand, 1, &n, &slices, app, rq, msg, log))) {
-        http_error(out, status, app->cfg.origin, msg);
+        fail(app, rq, out, status, app->cfg.origin, msg);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -236,8 +279,19 @@ predict(struct web_app *app, const struct http_request *rq, FILE *out,
         number_decode(&r, nc, prob, n, slices) != 0) {
         fprintf(log, "%s: %d candidates over %d slices: no finite reading "
                 "that covers them\n", progname(), n, slices);
-        http_error(out, 500, app->cfg.origin, "internal error (see the "
-                   "server log)");
+        fail(app, rq, out, 500, app->cfg.origin, "internal error (see the "
+             "server log)");
+        return;
+    }
+    if (html_wanted(rq->accept)) {
+        float p[PREPROC_MAX_DIGITS * MNIST_OUTPUTS];
+        uint8_t in[PREPROC_MAX_DIGITS * MNIST_PIXELS];
+        int guess[PREPROC_MAX_DIGITS];
+
+        number_gather(&r, prob, pix, p, in, guess);
+        html_prediction(out, app->cfg.origin, r.rejected ? NULL : r.text,
+                        r.confidence, r.n, r.verdict, guess, p, in,
+                        app->m.id);
         return;
     }
     http_head(out, 200, app->cfg.origin);
@@ -366,7 +420,7 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
         return;
     if ((status = parse_query(&rec, rq->query, msg)) != 0 ||
         (status = body_digits(&d, 0, &n, &slices, app, rq, msg, log))) {
-        http_error(out, status, acao, msg);
+        fail(app, rq, out, status, acao, msg);
         return;
     }
     if ((rc = feedback_add(app->cfg.store, &rec, d.pix, err)) < 0) {
@@ -374,10 +428,14 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
                    errno == EACCES || errno == EPERM;
 
         fprintf(log, "%s: %s: %s\n", progname(), app->cfg.store, err);
-        http_error(out, full ? 503 : 500, acao, full
-                   ? "the feedback store is full or read-only: corrections "
-                     "cannot be stored now" : "the feedback store could "
-                   "not be written (see the server log)");
+        fail(app, rq, out, full ? 503 : 500, acao, full
+             ? "the feedback store is full or read-only: corrections "
+               "cannot be stored now" : "the feedback store could "
+             "not be written (see the server log)");
+        return;
+    }
+    if (html_wanted(rq->accept)) {
+        html_stored(out, acao, rec.id, rc == 1, rec.label, rec.predicted);
         return;
     }
     http_head(out, 200, acao);
@@ -389,7 +447,7 @@ corrections(struct web_app *app, const struct http_request *rq, FILE *out,
 static void
 ping(struct web_app *app, FILE *out, FILE *log)
 {
-    char json[64 + MODEL_ID_LEN];
+    char json[96 + MODEL_ID_LEN];
 
     if (current_model(app) != 0) {
         fprintf(log, "%s: %s\n", progname(), app->model_err);
@@ -397,8 +455,12 @@ ping(struct web_app *app, FILE *out, FILE *log)
                    "installed on the server");
         return;
     }
-    snprintf(json, sizeof json, "{\"status\":\"ok\",\"model\":\"%s\"}",
-             app->m.id);
+    if (app->cfg.run_token != NULL)
+        snprintf(json, sizeof json, "{\"status\":\"ok\",\"model\":\"%s\","
+                 "\"run\":\"%.32s\"}", app->m.id, app->cfg.run_token);
+    else
+        snprintf(json, sizeof json, "{\"status\":\"ok\",\"model\":\"%s\"}",
+                 app->m.id);
     http_json(out, 200, app->cfg.origin, json);
 }
 
@@ -435,8 +497,9 @@ refuse_method(const struct web_app *app, const struct http_request *rq,
     if (strcmp(rq->method, want) == 0)
         return 0;
     http_head(out, 405, app->cfg.origin);
-    fprintf(out, "Allow: %s, OPTIONS\r\nContent-Type: application/json\r\n"
-            "\r\n{\"error\":\"method not allowed: use %s\"}\n", want, want);
+    fprintf(out, "Allow: %s%s, OPTIONS\r\nContent-Type: application/json"
+            "\r\n\r\n{\"error\":\"method not allowed: use %s\"}\n", want,
+            strcmp(want, "GET") == 0 ? ", HEAD" : "", want);
     return 1;
 }
 
@@ -458,7 +521,7 @@ preflight(const struct web_app *app, const struct http_request *rq,
         acao = write_acao(app, rq);
     }
     http_head(out, 204, acao);
-    fputs("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
+    fputs("Access-Control-Allow-Methods: GET, HEAD, POST, OPTIONS\r\n"
           "Access-Control-Allow-Headers: Content-Type, X-Requested-With\r\n"
           "Access-Control-Max-Age: 86400\r\n\r\n", out);
 }
@@ -490,6 +553,34 @@ server_error(const struct web_app *app, const struct http_request *rq,
     http_error(out, (int)st, app->cfg.origin, msg);
 }
 
+/* HEAD: the answer GET would get, headers only. */
+static void
+head_only(struct web_app *app, const struct http_request *rq, FILE *out,
+          FILE *log)
+{
+    struct http_request get = *rq;
+    char *buf = NULL, *end;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+
+    if (mem == NULL) {
+        fprintf(log, "%s: open_memstream: %s\n", progname(), strerror(errno));
+        http_error(out, 500, app->cfg.origin, "internal error (see the "
+                   "server log)");
+        return;
+    }
+    get.method = "GET";
+    web_answer(app, &get, mem, log);
+    if (fclose(mem) != 0 || buf == NULL) {
+        free(buf);
+        http_error(out, 500, app->cfg.origin, "internal error");
+        return;
+    }
+    end = strstr(buf, "\r\n\r\n");
+    fwrite(buf, 1, end != NULL ? (size_t)(end - buf) + 4 : len, out);
+    free(buf);
+}
+
 void
 web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
            FILE *log)
@@ -498,6 +589,8 @@ web_answer(struct web_app *app, const struct http_request *rq, FILE *out,
 
     if (rq->redirect_status != NULL && strcmp(p, "/server-error") == 0) {
         server_error(app, rq, out);
+    } else if (strcmp(rq->method, "HEAD") == 0) {
+        head_only(app, rq, out, log);
     } else if (strcmp(rq->method, "OPTIONS") == 0) {
         preflight(app, rq, out);
     } else if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {

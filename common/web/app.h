@@ -4,7 +4,7 @@
  * starts netpbm's converter (web/convert.h).
  *
  *   GET  /             the page
- *   GET  /ping         {"status":"ok","model":"ID"}
+ *   GET  /ping         {"status":"ok","model":"ID"[,"run":"TOKEN"]}
  *   POST /predict      an image -> the prediction (json_put_prediction)
  *   POST /corrections  an image, ?label=D[&predicted=D][&model=HEX]
  *                      -> {"id":"...","duplicate":false}, stored
@@ -43,6 +43,8 @@ struct web_config {
     size_t max_pixels;          /* pixels of an uploaded image */
     int writes_per_minute;      /* per client (web/limit.h); 0: no limit */
     size_t store_max;           /* bytes of meta.csv; 0: no cap */
+    const char *run_token;      /* named by /ping, so that scripts/serve
+                                   knows its own server; NULL: none */
 };
 
 struct web_app {

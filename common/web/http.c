@@ -142,7 +142,8 @@ http_media_type(enum http_media *kind, const char *content_type,
             *kind = types[i].kind;
             return 0;
         }
-    if (*t != '\0' && *t != ';' && !media_is(t, "application/octet-stream"))
+    if (*t != '\0' && *t != ';' && !media_is(t, "application/octet-stream") &&
+        !media_is(t, "application/x-www-form-urlencoded"))
         return -1;
     *kind = sniff(body, n);
     return 0;

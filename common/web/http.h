@@ -46,6 +46,7 @@ struct http_request {
     const char *remote_addr;    /* REMOTE_ADDR */
     const char *redirect_status; /* REDIRECT_STATUS: the server's own
                                  * error, handed to us to answer */
+    const char *accept;         /* HTTP_ACCEPT, NULL when unset */
     enum http_body body_state;
     const uint8_t *body;
     size_t body_len, announced; /* announced: CONTENT_LENGTH */
@@ -77,8 +78,16 @@ void http_error(FILE *out, int status, const char *origin, const char *msg);
 /* The media types of a body. */
 enum http_media { MEDIA_UNKNOWN, MEDIA_PNM, MEDIA_PNG, MEDIA_JPEG };
 
+/* What a 415 answer lists as accepted. */
+#define HTTP_ACCEPTED_TYPES "image/png, image/jpeg, " \
+    "image/x-portable-graymap (-pixmap, -bitmap, -anymap), " \
+    "multipart/form-data (one field, image or file), " \
+    "application/octet-stream, application/x-www-form-urlencoded " \
+    "or none (read by the bytes)"
+
 /* The media type of a body from its Content-Type, or from its first
- * bytes when the type says nothing (none, application/octet-stream).
+ * bytes when the type says nothing (none, application/octet-stream, or
+ * curl's default for --data-binary, application/x-www-form-urlencoded).
  * Returns -1 for a type that is not an image we take (the caller
  * answers 415); MEDIA_UNKNOWN when the bytes match nothing. */
 int http_media_type(enum http_media *kind, const char *content_type,

@@ -56,6 +56,7 @@ fill_client(struct http_request *rq, lookup_fn *get, const void *ctx)
     rq->requested_with = get(ctx, "HTTP_X_REQUESTED_WITH");
     rq->remote_addr = get(ctx, "REMOTE_ADDR");
     rq->redirect_status = get(ctx, "REDIRECT_STATUS");
+    rq->accept = get(ctx, "HTTP_ACCEPT");
 }
 
 static const char *

@@ -18,6 +18,7 @@
 // page-reject.png and page-reject-phone-dark.png.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -110,6 +111,7 @@ function barsOk(a) {
 }
 
 function records() {
+  if (!existsSync(store)) return [];      /* no verdict stored yet */
   const out = execFileSync(path.join(top, "bin/feedback-log"), ["--store", store, "--list"]);
   return out.toString().split("\n").filter(Boolean).map((l) => l.split("\t"));
 }
@@ -125,6 +127,8 @@ async function main() {
       await rejectPhone(browser);
     } else {
       await desktop(browser);
+      await fixes(browser);
+      await noScript(browser);
       await phone(browser);
     }
   } finally {
@@ -139,6 +143,7 @@ async function desktop(browser) {
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(base);
   ok(await page.title() === "digits: handwritten digit recognizer", "the page loads");
+  await page.screenshot({ path: path.join(shots, "page-empty.png") });
   const box = await page.locator("#pad").boundingBox();
 
   for (const d of ["0", "1", "2", "3", "4", "7"]) {
@@ -290,6 +295,236 @@ async function desktop(browser) {
   await ctx.close();
 }
 
+// Pixels of the drawing canvas darker (or, dark: lighter) than mid-grey.
+async function padInk(page, dark) {
+  return page.evaluate((dk) => {
+    const d = document.getElementById("pad").getContext("2d").getImageData(0, 0, 280, 280).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (dk ? d[i] > 128 : d[i] < 128) n++;
+    return n;
+  }, dark);
+}
+
+// The rough edges of issue 13 on the page: stale answers, files the
+// browser cannot open, messages that outlive their picture, taking a
+// label back, typing it, the 28x28's caption, transparent pictures in
+// dark mode, the pen width.
+async function fixes(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 780 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(base);
+  const box = await page.locator("#pad").boundingBox();
+  const state = () => page.evaluate(() => ({
+    digit: document.getElementById("digit").textContent,
+    canAnswer: !document.getElementById("right").disabled || !document.getElementById("wrong").disabled,
+    status: (document.getElementById("said") || document.getElementById("status")).textContent,
+    error: document.getElementById("error").textContent,
+    lit: (() => {
+      const d = document.getElementById("seen").getContext("2d").getImageData(0, 0, 28, 28).data;
+      let lit = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 128) lit++;
+      return lit;
+    })(),
+  }));
+
+  // (Each step below tolerates the old page's missing parts, so that
+  // every check of it fails alone.)
+  const soft = { timeout: 2000 };
+  const click = (sel) => page.click(sel, soft).catch(() => {});
+  ok(/what the network saw/.test(await page.evaluate(() =>
+       (document.querySelector("figure.seen figcaption") || {}).textContent)),
+     "the 28x28 view has a caption: what the network saw");
+
+  // A failed picture clears the answer and the verdict buttons.
+  await strokeMouse(page, box, digits["3"]);
+  await answer(page);
+  await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("three\n") });
+  let s = await state();
+  ok(s.digit === "?" && !s.canAnswer && s.lit === 0 && /not an image/.test(s.error),
+     `a 3, then a .txt: the old answer is gone, Correct and Incorrect disabled (${JSON.stringify(s)})`);
+
+  // A new drawing makes the answer stale at the first touch of the pen.
+  await clear(page);
+  await strokeMouse(page, box, digits["7"]);
+  await answer(page);
+  await page.mouse.move(box.x + 40, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 60, box.y + 80, { steps: 3 });
+  s = await state();
+  await page.mouse.up();
+  ok(s.digit === "?" && !s.canAnswer, `a new stroke begun: the old answer is gone at once (${JSON.stringify(s)})`);
+
+  // A PGM, which no browser opens, goes to the server as it is.
+  if (process.env.SEVEN_PGM) {
+    await clear(page);
+    await page.setInputFiles("#file", process.env.SEVEN_PGM);
+    const a = await answer(page);
+    s = await state();
+    ok(a && a.digit === "7" && s.lit > 40 && s.error === "",
+       `uploaded a PGM of a 7: sent as it is, read as ${a ? a.digit : "nothing"}, the 28x28 shown (${s.lit} bright pixels)`);
+    const b = records().length;
+    await click("#right");
+    await page.waitForFunction(() => /marked correct/.test(document.getElementById("status").textContent),
+                               null, { timeout: 10000 }).catch(() => {});
+    const rs = records().slice(b);
+    ok(rs.length === 1 && rs[0][2] === "7", "... Correct stores it (label 7)");
+  }
+
+  // Clear resets every message.
+  await clear(page);
+  await strokeMouse(page, box, digits["7"]);
+  await answer(page);
+  await click("#right");
+  await page.waitForFunction(() => /marked correct/.test(document.getElementById("status").textContent),
+                             null, { timeout: 10000 }).catch(() => {});
+  const thanked = /marked correct/.test(await page.textContent("#status"));
+  await page.keyboard.press("Escape");
+  s = await state();
+  ok(thanked && s.status === "" && s.error === "",
+     `Escape after "marked correct": every message gone (${JSON.stringify(s)})`);
+
+  // A label can be taken back in its window, and changed before it is sent.
+  await clear(page);
+  await strokeMouse(page, box, digits["4"]);
+  await answer(page);
+  let b = records().length;
+  await click("#wrong");
+  await click('#pick button[data-digit="2"]');
+  const undoShown = await page.isVisible("#takeback");
+  await click("#takeback");
+  s = await state();
+  ok(undoShown && /Not saved/.test(s.status) && s.canAnswer,
+     `Incorrect, 2, Undo: not saved, the verdict can be given again ("${s.status}")`);
+  await click("#wrong");
+  await click('#pick button[data-digit="8"]');
+  await click('#pick button[data-digit="9"]');
+  await page.waitForFunction(() => /saved as a 9/.test(document.getElementById("status").textContent),
+                             null, { timeout: 10000 }).catch(() => {});
+  let rs = records().slice(b);
+  /* The 2 taken back would have been sent before the 9: had it been,
+   * it would be here by now. */
+  ok(rs.length === 1 && rs[0][2] === "9" && rs[0][3] === "4",
+     `... then 8, then 9 before it was sent: one record, label 9, none for 2 or 8 (${JSON.stringify(rs.map((r) => r[2]))})`);
+
+  // Typing a digit picks it.
+  await clear(page);
+  await strokeMouse(page, box, digits["1"]);
+  await answer(page);
+  b = records().length;
+  await click("#wrong");
+  await page.keyboard.press("6");
+  const pressed = await page.evaluate(() => (document.querySelector('#pick button[aria-pressed="true"]') || {}).textContent);
+  await page.waitForFunction(() => /saved as a 6/.test(document.getElementById("status").textContent),
+                             null, { timeout: 10000 }).catch(() => {});
+  rs = records().slice(b);
+  ok(pressed === "6" && rs.length === 1 && rs[0][2] === "6" && rs[0][3] === "1",
+     `Incorrect, then typing 6: label 6 picked and stored (${JSON.stringify(rs.map((r) => r[2]))})`);
+
+  // A save that fails: the error alone, no question left hanging.
+  await clear(page);
+  await strokeMouse(page, box, digits["0"]);
+  await answer(page);
+  await page.route("**/corrections*", (r) => r.fulfill({
+    status: 507, contentType: "application/json", body: '{"error":"the store is full"}' }));
+  await click("#wrong");
+  await click('#pick button[data-digit="5"]');
+  await page.waitForFunction(() => /Could not save/.test(document.getElementById("error").textContent),
+                             null, { timeout: 10000 }).catch(() => {});
+  s = await state();
+  ok(/Could not save: the store is full/.test(s.error) && !/Which digit/.test(s.status) && s.canAnswer,
+     `a failed save: the error, and no "Which digit is it?" (${JSON.stringify(s)})`);
+  await page.unroute("**/corrections*");
+  await page.keyboard.press("Escape");
+  s = await state();
+  ok(s.status === "" && s.error === "", "... Escape clears the error too");
+
+  // The pen width.
+  const inkWith = async (width) => {
+    await clear(page);
+    await page.selectOption("#pen", width, soft).catch(() => {});
+    await strokeMouse(page, box, [[[140, 60], [140, 220]]]);
+    return padInk(page, false);
+  };
+  const thin = await inkWith("12"), thick = await inkWith("34");
+  ok(thick > 2 * thin && thin > 500, `the pen width: thick draws ${thick} px of ink, thin ${thin}`);
+  await page.selectOption("#pen", "22", soft).catch(() => {});
+
+  // A transparent PNG in dark mode: on white, and read.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await clear(page);
+  await page.evaluate(async () => {
+    const c = document.createElement("canvas"); c.width = 100; c.height = 100;
+    const g = c.getContext("2d");
+    g.strokeStyle = "#000"; g.lineWidth = 9; g.lineCap = "round";
+    g.beginPath(); g.moveTo(52, 12); g.lineTo(48, 88); g.stroke();
+    const blob = await new Promise((r) => c.toBlob(r, "image/png"));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], "one.png", { type: "image/png" }));
+    document.getElementById("pad").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
+  });
+  const tr = await answer(page);
+  const paper = await page.evaluate(() => Array.from(
+    document.getElementById("pad").getContext("2d").getImageData(20, 20, 1, 1).data).slice(0, 3));
+  ok(tr && tr.digit === "1" && paper.every((v) => v > 240),
+     `dark mode, a black 1 on a transparent PNG: shown on white (${paper}), read as ${tr ? tr.digit : "nothing"}`);
+  await page.screenshot({ path: path.join(shots, "page-transparent-dark.png") });
+  ok(errors.length === 0, "no script errors" + (errors.length ? ": " + errors.join("; ") : ""));
+  await ctx.close();
+}
+
+// The page with JavaScript off: a plain form uploads the picture, the
+// server answers a page with the digit, its bars and the verdict buttons,
+// and a verdict button stores the record.
+async function noScript(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(base);
+  const form = page.locator("form#plain");
+  const visible = await form.isVisible().catch(() => false);
+  ok(visible && !(await page.locator("#pad").isVisible()),
+     "scripts off: the page offers a plain upload form instead of the canvas");
+  await page.screenshot({ path: path.join(shots, "page-noscript.png") });
+  if (!visible) { await ctx.close(); return; }
+  await page.setInputFiles('form#plain input[type="file"]', png);
+  await Promise.all([page.waitForURL(/\/predict$/), page.click('form#plain button[type="submit"]')]);
+  const res = await page.evaluate(() => ({
+    answer: (document.getElementById("answer") || {}).textContent,
+    bars: document.querySelectorAll("li .fill").length,
+    caption: (document.querySelector("figcaption") || {}).textContent || "",
+    img: (() => { const i = document.querySelector("figure img"); return i ? i.naturalWidth : 0; })(),
+  }));
+  ok(res.answer === "7" && res.bars === 10 && /what the network saw/.test(res.caption) && res.img === 28,
+     `scripts off, a PNG of a 7 uploaded: a result page, 7 with ten bars and the 28x28 (${JSON.stringify(res)})`);
+  await page.screenshot({ path: path.join(shots, "page-noscript-result.png") });
+  const before = records().length;
+  await Promise.all([page.waitForURL(/\/corrections\?/), page.click('button:text-is("Correct")')]);
+  const said = await page.textContent("#said").catch(() => "");
+  const rs = records().slice(before);
+  ok(/Thanks: marked correct/.test(said) && rs.length === 1 && rs[0][2] === "7" && rs[0][3] === "7",
+     `... Correct, a form button: stored, label 7 ("${said}")`);
+  if (process.env.NUMBER_PNG) {
+    const want = process.env.NUMBER_TRUTH;
+    await page.goto(base);
+    await page.setInputFiles('form#plain input[type="file"]', process.env.NUMBER_PNG);
+    await Promise.all([page.waitForURL(/\/predict$/), page.click('form#plain button[type="submit"]')]);
+    const num = await page.evaluate(() => ({
+      answer: (document.getElementById("answer") || {}).textContent,
+      cards: Array.from(document.querySelectorAll(".card h2")).map((h) => h.textContent).join(""),
+    }));
+    ok(num.answer === want && num.cards === want,
+       `scripts off, a picture of ${want}: read, one card per digit (${JSON.stringify(num)})`);
+    const b = records().length;
+    await Promise.all([page.waitForURL(/\/corrections\?/),
+                       page.locator(".card").nth(1).locator("button", { hasText: /^0$/ }).click()]);
+    const r = records().slice(b);
+    ok(r.length === 1 && r[0][2] === "0" && r[0][3] === want[1],
+       `... Incorrect on its second digit, "0": stored as label 0, predicted ${want[1]}`);
+  }
+  await ctx.close();
+}
+
 async function phone(browser) {
   const ctx = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
@@ -308,9 +543,15 @@ async function phone(browser) {
     const a = await answer(page);
     ok(a && a.digit === d, `phone: drew a ${d} with a finger: predicted ${a ? a.digit : "nothing"}`);
     ok(barsOk(a), "... ten bars");
+    const seen = await page.evaluate(() => ["digit", "conf", "right", "wrong"].map((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      return r.bottom <= innerHeight && r.height > 0;
+    }));
+    ok(seen.every(Boolean), `phone: the answer and Correct/Incorrect are on screen without scrolling (${seen})`);
   }
   const scrolled = await page.evaluate(() => window.scrollY);
   await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(shots, "page-phone-answer.png") });   /* the screen, as seen */
   await page.screenshot({ path: path.join(shots, "page-phone.png"), fullPage: true });
 
   /* Feedback by finger, on a fresh page: once a CDP session has sent

@@ -46,7 +46,9 @@ idx2pgm --count 300 "$top/data/mnist/t10k-labels-idx1-ubyte" > "$T/l300"
     pnmtopng > "$T/number.png"
 NUMBER_PNG=$T/number.png
 NUMBER_TRUTH=$(cat "$T/truth")
-export NUMBER_PNG NUMBER_TRUTH
+SEVEN_PGM=$T/seven-photo.pgm
+"$top/build/test/mkimage" photo --canvas 300 7 < "$T/seven.pgm" > "$SEVEN_PGM"
+export NUMBER_PNG NUMBER_TRUTH SEVEN_PGM
 
 S=$T/store
 FEEDBACK_DIR=$S
@@ -83,7 +85,7 @@ pgmnoise -randomseed 9002 90 90 2>/dev/null | pnmtopng > "$T/noise2.png"
 S=$T/store-reject
 FEEDBACK_DIR=$S
 DIGITS_MODEL=$T/reject.model
-unset NUMBER_PNG NUMBER_TRUTH
+unset NUMBER_PNG NUMBER_TRUTH SEVEN_PGM
 export FEEDBACK_DIR DIGITS_MODEL
 start_lighttpd || { echo "Bail out! lighttpd did not start (2)"; exit 1; }
 node "$top/test/browser/page.mjs" --reject "$base/" "$S" "$top/test/out" \

@@ -120,7 +120,15 @@ feedback-log --store "$S" --stats > "$T/st"
 grep -q '^records 3 predicted 1 agreed 1 agreement 1.0000$' "$T/st"; ok $? "stats: totals and agreement"
 grep -q '^label 7 records 1 predicted 1 agreed 1$' "$T/st"; ok $? "stats: per label"
 run feedback-log --store "$T/none" --stats
-grep -q '^records 0 ' "$T/out"; ok $? "an empty store has no records"
+fails_with 1 "$T/none: no feedback store here" "--stats on a store that does not exist: exit 1, says so"
+for m in --list '--export --labels-out /dev/null'; do
+    # shellcheck disable=SC2086  # $m is two words on purpose
+    run feedback-log --store "$T/none" $m
+    fails_with 1 'no feedback store here' "... and $m"
+done
+mkdir "$T/empty"
+run feedback-log --store "$T/empty" --stats
+grep -q '^records 0 ' "$T/out"; ok $? "an empty store (a folder, no records yet) has no records"
 run feedback-log --export --labels-out "$T/l" --label 3 --store "$S"
 fails_with 1 'for recording' "--label with --export refused"
 run feedback-log --store "$S" --export --labels "$T/old.labels"

@@ -32,7 +32,7 @@ status_is() {
 error_has() {
     grep -q "^{\"error\":\".*$1" "$T/body"; ok $? "... says: $1"
 }
-records() { feedback-log --store "$S" --list | wc -l | tr -d ' '; }
+records() { feedback-log --store "$S" --list 2>/dev/null | wc -l | tr -d ' '; }
 pgm=image/x-portable-graymap
 
 # ---- the page ----
@@ -201,3 +201,64 @@ for p in $pids; do wait "$p"; done
 is "$(cat "$T/writer-failures" 2>/dev/null | wc -l | tr -d ' ')" 0 \
    "8 concurrent /corrections writers x 10: every request answered 200"
 is "$(records)" $((n1 + 80)) "... and the store holds all 80 new records"
+
+# ---- forms, curl's defaults, HEAD, 415s (issue 13) ----
+# form FIELD FILE[;type=T] PATH [CURL-ARGS...]: POST a multipart form.
+form() {
+    f=$1 v=$2 p=$3
+    shift 3
+    req POST "$p" -F "$f=@$v" "$@"
+}
+form image "$T/photo.png" /predict
+status_is 200 "POST /predict a form (curl -F image=@photo.png)"
+grep -q '^{"prediction":7,' "$T/body"; ok $? "... a 7"
+form file "$T/seven.pgm;type=$pgm" /predict
+grep -q '^{"prediction":7,' "$T/body"; ok $? "a form with the field file, a PGM: a 7"
+form image "$T/photo.png;filename=../../../etc/x.png" /predict
+grep -q '^{"prediction":7,' "$T/body"; ok $? "a form whose file name is a path: the name is ignored, a 7"
+form picture "$T/photo.png" /predict
+status_is 400 "a form with no field image or file: 400"
+error_has "no field named image or file"
+form image "$T/photo.png" /predict -F label=7
+status_is 400 "a form of two parts: 400"
+error_has "more than one part"
+form image "$T/hello" /predict
+status_is 415 "a form whose file is no image: 415"
+error_has "not an image: the bytes sent as application/octet-stream"
+n2=$(records)
+form image "$T/photo.png" '/corrections?label=2&predicted=7'
+status_is 200 "POST /corrections a form"
+is "$(records)" $((n2 + 1)) "... stored"
+req POST /predict --data-binary "@$T/photo.png"
+status_is 200 "curl --data-binary with curl's default Content-Type: read by the bytes"
+grep -q '^{"prediction":7,' "$T/body"; ok $? "... a 7"
+post /predict "$T/photo.png" text/plain
+grep -q 'text/plain' "$T/body" && grep -q 'image/png' "$T/body" &&
+    grep -q 'multipart/form-data' "$T/body"
+ok $? "a 415 names the Content-Type it got and those it accepts"
+post /predict "$T/hello" application/octet-stream
+grep -q 'application/octet-stream.*accepted: .*image/png' "$T/body"
+ok $? "... so does the 415 for bytes that are no image"
+for p in "$page" "$base/ping"; do
+    code=$(curl -s -I -D "$T/hdr" -o "$T/body" -w '%{http_code}' "$p")
+    [ "$code" = 200 ] && ! grep -q 'canvas\|"status"' "$T/body" &&
+        grep -qi '^content-type: \(text/html\|application/json\)' "$T/hdr"
+    ok $? "HEAD ${p#"$base"}: 200 ($code), GET's headers, no body"
+done
+req HEAD /predict
+grep -qi '^allow: POST' "$T/hdr" && [ "$code" = 405 ]; ok $? "HEAD /predict: 405, as GET"
+
+# A browser's form post (Accept names text/html): an HTML result page.
+form image "$T/photo.png" /predict -H 'Accept: text/html,*/*;q=0.8'
+grep -qi '^content-type: text/html' "$T/hdr" && grep -q '<p class="answer" id="answer">7</p>' "$T/body"
+ok $? "a form post from a browser: an HTML page that says 7"
+grep -q 'formaction="corrections?label=7&amp;predicted=7' "$T/body"; ok $? "... with a Correct button"
+grep -c '<li' "$T/body" | grep -qx 10; ok $? "... and ten bars"
+sed -n 's/.*name="image" value="\([^"]*\)".*/\1/p' "$T/body" > "$T/plain.pgm"
+n3=$(records)
+form image "$T/plain.pgm" '/corrections?label=1&predicted=7' -H 'Accept: text/html'
+grep -q 'Thanks: saved as a 1' "$T/body"; ok $? "its verdict form, posted: an HTML thanks"
+is "$(records)" $((n3 + 1)) "... and stored"
+form image "$T/blank.pgm" /predict -H 'Accept: text/html'
+[ "$code" = 422 ] && grep -q '<p class="bad" role="alert">no digit found' "$T/body"
+ok $? "a form post of no digit: 422, the reason on an HTML page"

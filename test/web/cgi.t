@@ -102,6 +102,11 @@ kill "$writer" 2>/dev/null
 is "$code" 413 "a body over DIGITS_MAX_BODY: 413, before reading it"
 post "$T/photo" text/plain
 is "$code" 415 "text/plain: 415"
+cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_LENGTH=$n \
+    CONTENT_TYPE='text/<script>x</script>' HTTP_ACCEPT=text/html
+[ "$code" = 415 ] && grep -q 'got Content-Type text/&lt;script&gt;x&lt;/script&gt;' "$T/out" &&
+    ! grep -q '<script>' "$T/out"
+ok $? "a 415 as a page (Accept: text/html): the type it got is escaped"
 post "$T/photo" 'image/x-portable-graymap; charset=binary'
 is "$code" 200 "a media type with a parameter: 200"
 cgi "$T/photo" REQUEST_METHOD=POST PATH_INFO=/predict CONTENT_LENGTH=$n
@@ -114,6 +119,14 @@ cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ping DIGITS_CORS_ORIGIN=https://digi
 grep -q '^Access-Control-Allow-Origin: https://digits.test' "$T/out"; ok $? "DIGITS_CORS_ORIGIN sets the origin"
 cgi /dev/null REQUEST_METHOD=GET
 is "$code" 200 "no PATH_INFO: the page"
+cgi /dev/null REQUEST_METHOD=HEAD PATH_INFO=/
+is "$code:$(body | wc -c | tr -d ' ')" "200:0" "HEAD /: 200, the headers and no body"
+grep -q '^Content-Type: text/html' "$T/out"; ok $? "... GET's headers"
+cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/predict
+cp "$T/out" "$T/get-predict"
+cgi /dev/null REQUEST_METHOD=POST PATH_INFO=/ping CONTENT_LENGTH=0
+grep -q '^Allow: GET, HEAD, OPTIONS' "$T/out" && grep -q '^Allow: POST, OPTIONS' "$T/get-predict"
+ok $? "a 405 allows GET, HEAD, OPTIONS on /ping, POST, OPTIONS on /predict"
 cgi /dev/null REQUEST_METHOD=GET PATH_INFO=/ DIGITS_PAGE="$T/none.html"
 is "$code" 500 "the page missing: 500"
 grep -q 'none.html' "$T/err"; ok $? "... its path in the server's log, not the answer"
