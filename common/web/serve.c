@@ -53,6 +53,20 @@ fill_client(struct http_request *rq, lookup_fn *get, const void *ctx)
     if ((rq->scheme == NULL || rq->scheme[0] == '\0') && https != NULL &&
         (strcmp(https, "on") == 0 || strcmp(https, "1") == 0))
         rq->scheme = "https";
+    /* A Host that reaches us without its port (nginx in front of
+     * fcgiwrap hands on the name alone): the server's port, from
+     * SERVER_PORT, when it is not the scheme's own. */
+    static char host[300];
+    const char *port = get(ctx, "SERVER_PORT");
+    int dflt = rq->scheme != NULL && strcmp(rq->scheme, "https") == 0
+               ? 443 : 80;
+    if (rq->host != NULL && strchr(rq->host, ':') == NULL &&
+        rq->host[0] != '[' && port != NULL && strlen(port) <= 5 &&
+        port[0] != '\0' && strspn(port, "0123456789") == strlen(port) &&
+        atoi(port) != dflt && strlen(rq->host) < sizeof host - 8) {
+        snprintf(host, sizeof host, "%s:%s", rq->host, port);
+        rq->host = host;
+    }
     rq->requested_with = get(ctx, "HTTP_X_REQUESTED_WITH");
     rq->remote_addr = get(ctx, "REMOTE_ADDR");
     rq->redirect_status = get(ctx, "REDIRECT_STATUS");

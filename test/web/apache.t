@@ -19,6 +19,7 @@ launch_apache() {
     mkdir -p "$T/apache"
     sed -e "s|/srv/digits/feedback|$S|" -e "s|/srv/digits|$top|g" \
         -e "s|8388608|400000|g" \
+        -e "s|^\( *\)SetEnv DIGITS_MAX_BODY|\1SetEnv DIGITS_WRITES_PER_MINUTE 0\n\1SetEnv DIGITS_MAX_BODY|" \
         "$top/scripts/servers/apache-cgi.conf" > "$T/apache/digits.conf"
     cat > "$T/apache/httpd.conf" <<CONF
 ServerRoot $T/apache

@@ -226,7 +226,9 @@ form image "$T/hello" /predict
 status_is 415 "a form whose file is no image: 415"
 error_has "not an image: the bytes sent as application/octet-stream"
 n2=$(records)
-form image "$T/photo.png" '/corrections?label=2&predicted=7'
+# A form is a "simple" request any site could send: a script says who
+# it is with X-Requested-With (README, "Security").
+form image "$T/photo.png" '/corrections?label=2&predicted=7' -H 'X-Requested-With: curl'
 status_is 200 "POST /corrections a form"
 is "$(records)" $((n2 + 1)) "... stored"
 req POST /predict --data-binary "@$T/photo.png"
@@ -256,7 +258,10 @@ grep -q 'formaction="corrections?label=7&amp;predicted=7' "$T/body"; ok $? "... 
 grep -c '<li' "$T/body" | grep -qx 10; ok $? "... and ten bars"
 sed -n 's/.*name="image" value="\([^"]*\)".*/\1/p' "$T/body" > "$T/plain.pgm"
 n3=$(records)
-form image "$T/plain.pgm" '/corrections?label=1&predicted=7' -H 'Accept: text/html'
+# ... from the page's own origin, as a browser says it.
+origin=$(printf '%s' "$base" | sed -E 's|^(https?://[^/]+).*|\1|')
+form image "$T/plain.pgm" '/corrections?label=1&predicted=7' -H 'Accept: text/html' \
+    -H "Origin: $origin"
 grep -q 'Thanks: saved as a 1' "$T/body"; ok $? "its verdict form, posted: an HTML thanks"
 is "$(records)" $((n3 + 1)) "... and stored"
 form image "$T/blank.pgm" /predict -H 'Accept: text/html'

@@ -41,6 +41,7 @@ launch_nginx_fcgiwrap() {
         -e "s|/run/fcgiwrap.socket|$T/run/fcgiwrap.sock|" \
         -e "s|DIGITS_MAX_BODY 8388608|DIGITS_MAX_BODY 400000|" \
         -e "s|client_max_body_size 8m|client_max_body_size 400000|" \
+        -e "s|fastcgi_param DIGITS_MAX_BODY|fastcgi_param DIGITS_WRITES_PER_MINUTE 0; fastcgi_param DIGITS_MAX_BODY|" \
         "$top/scripts/servers/nginx-fcgiwrap.conf" > "$T/nginx/digits.conf"
     cat > "$T/nginx/nginx.conf" <<CONF
 daemon off;
