@@ -1,6 +1,9 @@
 # digits - one Makefile, no recursion. `make` builds bin/; see README.md.
 CC       ?= cc
-ARCHFLAGS ?= -march=native
+# Baseline x86-64 (any 64-bit PC): the network's kernels also exist for
+# AVX2 and AVX-512, one chosen at run time (common/nn/kern.h), so the
+# same binary runs everywhere and fast where it can.
+ARCHFLAGS ?= -march=x86-64
 CFLAGS   ?= -O3 $(ARCHFLAGS)
 # -ffp-contract=fast lets the vector kernels use fused multiply-add;
 # it is not -ffast-math: IEEE semantics, NaN checks and determinism stay.
@@ -19,7 +22,8 @@ PROGS = idx2pgm cnn-train cnn-infer confmat preproc feedback-log digits-cgi \
 # (README.md, "Architecture"). Programs link build/libdigits.a, so each
 # takes only the objects it calls: idx2pgm gets no network code.
 CORE  = util rng threads stopsig progress json home
-NN    = gemm winograd conv pool dense act loss optim arch net model infer \
+NN    = gemm winograd conv pool dense act loss optim kern kern_avx2 \
+        kern_avx512 arch net model infer \
         train augment number
 IMG   = pgmio idx preproc ink segment dataset glyph canvas sketch paint nondigit
 EVAL  = confusion
@@ -35,7 +39,8 @@ UNIT_TESTS = test_gemm test_layers test_arch test_model test_augment \
 
 BIN = $(PROGS:%=bin/%)
 UNIT_BIN = $(UNIT_TESTS:%=build/test/%)
-TOOLS = build/test/mkimage build/test/userdigits build/test/mkmodel
+TOOLS = build/test/mkimage build/test/userdigits build/test/mkmodel \
+        build/test/inferbench
 
 all: $(BIN)
 
@@ -106,13 +111,12 @@ serve:
 # libnetpbm and libcsv for musl from Debian's source packages into
 # build/musl/{lib,include}; like scripts/deps for `make check`, it is the
 # one step that uses the network, and the build rules below never do.
-# These binaries are for copying to other machines, so they are built
-# for x86-64-v3 (AVX2 and FMA: Haswell, Zen and later), not -march=native:
-# the same instruction count as native on the Zen 3 here, where plain
-# -march=x86-64 (SSE2 only, any x86-64) runs 5.8 times as many.
+# These binaries are for copying to other machines, so they are built,
+# like the default build, for any x86-64: the network's kernels pick
+# AVX2 or AVX-512 at run time (common/nn/kern.h).
 MUSL      = build/musl
 MUSL_CC  ?= musl-gcc
-MUSL_ARCHFLAGS ?= -march=x86-64-v3
+MUSL_ARCHFLAGS ?= -march=x86-64
 MUSL_CFLAGS ?= -O3 $(MUSL_ARCHFLAGS)
 MUSL_DEPS = $(MUSL)/lib/libnetpbm.a $(MUSL)/lib/libcsv.a
 MUSL_LIB  = $(MUSL)/libdigits.a

@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "img/pgmio.h"
 #include "nn/infer.h"
+#include "nn/kern.h"
 #include "nn/number.h"
 
 #define CHUNK 256               /* images read before classifying */
@@ -54,6 +55,8 @@ usage(FILE *fp, int status)
               "  --threads N   worker threads (default: all cores)\n"
               "  --help        show this help\n"
               "FILE defaults to standard input.\n", fp);
+    if (fp == stdout)
+        kern_help(fp);
     exit(status);
 }
 

@@ -27,6 +27,7 @@
 #include "img/pgmio.h"
 #include "nn/augment.h"
 #include "nn/infer.h"
+#include "nn/kern.h"
 #include "nn/train.h"
 
 struct opts {
@@ -73,6 +74,8 @@ usage(FILE *fp, int status)
               "Python\n"
               "                     original used)\n"
               "  --help             show this help\n", fp);
+    if (fp == stdout)
+        kern_help(fp);
     exit(status);
 }
 

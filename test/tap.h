@@ -13,6 +13,7 @@
 static char *tap_buf;
 static size_t tap_len, tap_cap;
 static int tap_count, tap_failed;
+static const char *tap_prefix = "";    /* before each description */
 
 static void
 tap_append(const char *s)
@@ -40,8 +41,8 @@ ok(int cond, const char *fmt, ...)
     tap_count++;
     if (!cond)
         tap_failed++;
-    n = snprintf(line, sizeof line, "%sok %d - ", cond ? "" : "not ",
-                 tap_count);
+    n = snprintf(line, sizeof line, "%sok %d - %s", cond ? "" : "not ",
+                 tap_count, tap_prefix);
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
     va_end(ap);

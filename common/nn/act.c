@@ -4,10 +4,12 @@
 #include <stdint.h>
 
 #include "core/rng.h"
+#include "nn/kern.h"
 
 void
 relu_forward(float *y, const float *x, size_t n)
 {
+    KERN_DISPATCH(relu_forward, (y, x, n));
     for (size_t i = 0; i < n; i++)
         y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
@@ -15,6 +17,7 @@ relu_forward(float *y, const float *x, size_t n)
 void
 relu_backward(float *dx, const float *dy, const float *x, size_t n)
 {
+    KERN_DISPATCH(relu_backward, (dx, dy, x, n));
     for (size_t i = 0; i < n; i++)
         dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
 }

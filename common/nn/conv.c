@@ -3,12 +3,16 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/simd.h"
+#include "core/util.h"
+#include "nn/act.h"
 #include "nn/dense.h"
 #include "nn/gemm.h"
 #include "nn/winograd.h"
+#include "nn/kern.h"
 
 /* The filter at output column ow covers input columns ow - pad + kw;
  * [*kw0, *kw1) are the kw whose column lies inside the image. */
@@ -125,7 +129,7 @@ conv_road(const struct conv_shape *s, int input_grad)
  * at most 225, one of gemm's depth slices. */
 static void
 direct_forward(float *y, const float *x, const float *wt, const float *bp,
-               int N, const struct conv_shape *s)
+               int N, int relu, const struct conv_shape *s)
 {
     int K = s->K, D = K * K, F = s->F, Fp = (F + FB - 1) / FB * FB;
     float tap[MAX_TAPS];
@@ -160,6 +164,9 @@ direct_forward(float *y, const float *x, const float *wt, const float *bp,
                     for (int j = 0; j < 4; j++) {
                         lanes o = acc[j] + lanes_load(bp + f0 + j * LANES);
                         int m = F - f0 - j * LANES;
+
+                        if (relu)
+                            o = lanes_max(o, lanes_splat(0.0f));
 
                         if (m >= LANES)
                             lanes_store(yr + f0 + j * LANES, o);
@@ -244,7 +251,7 @@ conv2d_col_floats(const struct conv_shape *s)
  * zero-padded to Fp filters. */
 static void
 direct_conv(float *y, float *ws, const float *x, const float *w,
-            const float *b, int N, const struct conv_shape *s)
+            const float *b, int N, int relu, const struct conv_shape *s)
 {
     int D = s->K * s->K * s->C, F = s->F, Fp = (F + FB - 1) / FB * FB;
 
@@ -254,23 +261,48 @@ direct_conv(float *y, float *ws, const float *x, const float *w,
             ws[(size_t)d * Fp + f] = w[(size_t)f * D + d];
         ws[(size_t)D * Fp + f] = b[f];
     }
-    direct_forward(y, x, ws, ws + (size_t)D * Fp, N, s);
+    direct_forward(y, x, ws, ws + (size_t)D * Fp, N, relu, s);
+}
+
+int
+conv2d_can_pool(const struct conv_shape *s)
+{
+    return conv_road(s, 0) == ROAD_WINOGRAD && s->OH % 2 == 0 &&
+           s->OW % 2 == 0;
+}
+
+size_t
+conv2d_prep_floats(const struct conv_shape *s)
+{
+    return conv_road(s, 0) == ROAD_WINOGRAD ? wino_prep_floats(s) : 0;
+}
+
+void
+conv2d_prepare(float *wp, const float *w, const struct conv_shape *s)
+{
+    float *U = xmalloc_array((size_t)16 * s->C, (size_t)s->F * sizeof *U);
+
+    wino_prepare(wp, U, w, s);
+    free(U);
 }
 
 void
 conv2d_forward(float *y, float *col, float *ws, const float *x,
-               const float *w, const float *b, int N,
-               const struct conv_shape *s)
+               const float *w, const float *wp, const float *b, int N,
+               enum conv_fuse fuse, const struct conv_shape *s)
 {
+    KERN_DISPATCH(conv2d_forward, (y, col, ws, x, w, wp, b, N, fuse, s));
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
 
+    if (fuse == CONV_RELU_POOL2 && !conv2d_can_pool(s))
+        fatal(2, "conv2d_forward: no pooling on this road");
     switch (conv_road(s, 0)) {
     case ROAD_WINOGRAD:
-        wino_forward(y, col, ws, x, w, b, N, s);
+        wino_forward(y, col, ws, x, w, wp, b, N, fuse, s);
         return;
     case ROAD_DIRECT:
-        direct_conv(y, ws, x, w, b, N, s);
+        direct_conv(y, ws, x, w, b, N, fuse == CONV_RELU, s);
         return;
     case ROAD_GEMM:
         break;
@@ -283,7 +315,9 @@ conv2d_forward(float *y, float *col, float *ws, const float *x,
         for (size_t r = r0; r < r1; r++)   /* y starts as the bias ... */
             memcpy(y + r * F, b, (size_t)F * sizeof *b);
         gemm(yc, F, col, D, 0, w, D, 1, (int)(r1 - r0), F, D, 1, ws);
-    }                                           /* ... += col w^T */
+        if (fuse == CONV_RELU)                  /* ... += col w^T */
+            relu_forward(yc, yc, (r1 - r0) * (size_t)F);
+    }
 }
 
 void
@@ -291,6 +325,8 @@ conv2d_backward(float *dx, float *dw, float *db, float *col, float *dcol,
                 float *ws, const float *dy, const float *x, const float *w,
                 int N, const struct conv_shape *s)
 {
+    KERN_DISPATCH(conv2d_backward, (dx, dw, db, col, dcol, ws, dy, x, w, N,
+                                    s));
     int D = s->K * s->K * s->C, F = s->F;
     size_t R = (size_t)N * s->OH * s->OW, chunk = (size_t)conv2d_chunk(s);
     enum conv_road road = conv_road(s, dx != NULL);

@@ -38,10 +38,22 @@ struct conv_shape {
 int conv2d_chunk(const struct conv_shape *s);
 size_t conv2d_col_floats(const struct conv_shape *s);
 
-/* y = conv(x, w) + b. col and ws (gemm workspace) are scratch. */
+/* Weights prepared once for many forward calls (inference): the
+ * floats they take, 0 for a layer that has no use for them, and
+ * conv2d_prepare, which fills wp from w (exits 2 if out of memory).
+ * They hold for the kernel level that made them (kern.h). */
+size_t conv2d_prep_floats(const struct conv_shape *s);
+void conv2d_prepare(float *wp, const float *w, const struct conv_shape *s);
+/* What the forward does on the way out, for inference: nothing; a ReLU;
+ * a ReLU and a 2x2 max-pool (y is then (N, OH/2, OW/2, F)), where
+ * conv2d_can_pool says so. Each gives the bits of the separate layers. */
+enum conv_fuse { CONV_PLAIN, CONV_RELU, CONV_RELU_POOL2 };
+int conv2d_can_pool(const struct conv_shape *s);
+/* y = conv(x, w) + b, then fuse, from wp (conv2d_prepare's) if not NULL,
+ * the same bits. col and ws (gemm workspace) are scratch. */
 void conv2d_forward(float *y, float *col, float *ws, const float *x,
-                    const float *w, const float *b, int N,
-                    const struct conv_shape *s);
+                    const float *w, const float *wp, const float *b, int N,
+                    enum conv_fuse fuse, const struct conv_shape *s);
 /* Writes dx, dw and db, never adds to them (no caller zeroes first):
  * this batch's gradients alone. dx may be NULL (the first layer needs
  * none); N >= 1. col and dcol are conv2d_col_floats() scratch, ws gemm's

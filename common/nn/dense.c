@@ -7,21 +7,43 @@
 
 #include "core/simd.h"
 #include "nn/gemm.h"
+#include "nn/kern.h"
+
+/* From this many rows on, forward without prepared weights packs x
+ * rather than W (see dense_forward). */
+#define BATCH_ROWS 16
 
 size_t
 dense_tmp_floats(int N, int F)
 {
-    return N >= GEMM_NR ? (size_t)N * F : 0;
+    return N >= BATCH_ROWS ? (size_t)N * F : 0;
+}
+
+size_t
+dense_prep_floats(int C, int F)
+{
+    return gemm_packed_b_floats(C, F);
+}
+
+void
+dense_prepare(float *wp, const float *w, int C, int F)
+{
+    gemm_pack_b(wp, w, C, 1, C, F);
 }
 
 void
 dense_forward(float *y, float *tmp, float *ws, const float *x,
-              const float *w, const float *b, int N, int C, int F)
+              const float *w, const float *wp, const float *b, int N, int C,
+              int F)
 {
-    if (N < GEMM_NR) {                  /* y = b, += x W^T */
+    KERN_DISPATCH(dense_forward, (y, tmp, ws, x, w, wp, b, N, C, F));
+    if (N < BATCH_ROWS || wp != NULL) {         /* y = b, += x W^T */
         for (int n = 0; n < N; n++)
             memcpy(y + (size_t)n * F, b, (size_t)F * sizeof *b);
-        gemm(y, F, x, C, 0, w, C, 1, N, F, C, 1, ws);
+        if (wp != NULL)
+            gemm_prepacked_b(y, F, x, C, 0, wp, N, F, C, 1, ws);
+        else
+            gemm(y, F, x, C, 0, w, C, 1, N, F, C, 1, ws);
         return;
     }
     /* A batch: y^T = b, += W x^T, then transposed into y. W (F x C, the
@@ -43,6 +65,7 @@ dense_forward(float *y, float *tmp, float *ws, const float *x,
 void
 dense_bias_backward(float *db, const float *dy, size_t rows, int F)
 {
+    KERN_DISPATCH(dense_bias_backward, (db, dy, rows, F));
     int f0 = 0;
 
     /* A block of columns at a time, its sums held in registers down all
@@ -72,6 +95,7 @@ void
 dense_backward(float *dx, float *dw, float *db, float *ws, const float *dy,
                const float *x, const float *w, int N, int C, int F)
 {
+    KERN_DISPATCH(dense_backward, (dx, dw, db, ws, dy, x, w, N, C, F));
     assert(N > 0);
     dense_bias_backward(db, dy, (size_t)N, F);
     gemm(dw, C, dy, F, 1, x, C, 0, F, C, N, 0, ws);        /* = dy^T x */

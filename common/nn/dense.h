@@ -10,8 +10,15 @@
 
 /* tmp holds dense_tmp_floats(N, F) floats (none for a few rows). */
 size_t dense_tmp_floats(int N, int F);
+/* Weights prepared once for many forward calls (inference): W^T packed
+ * as gemm's B, dense_prep_floats(C, F) floats at wp. They hold for the
+ * kernel level that made them (kern.h). */
+size_t dense_prep_floats(int C, int F);
+void dense_prepare(float *wp, const float *w, int C, int F);
+/* y = x W^T + b, from wp (dense_prepare's) if not NULL, the same bits. */
 void dense_forward(float *y, float *tmp, float *ws, const float *x,
-                   const float *w, const float *b, int N, int C, int F);
+                   const float *w, const float *wp, const float *b, int N,
+                   int C, int F);
 /* Backward writes dx, dw and db, never adds to them (no caller zeroes
  * first; the big dw is only written, never read): the gradients of this
  * batch alone. dx may be NULL for the first layer; N >= 1. */

@@ -20,6 +20,10 @@
 
 #include "core/simd.h"
 #include "core/util.h"
+#include "nn/kern.h"
+
+/* Columns of C per kernel call: two vectors of this level (kern.h). */
+#define NR (2 * LANES)
 
 /* Element (i, j) of op(X) for a matrix stored with leading dimension ld. */
 static inline float
@@ -52,27 +56,27 @@ static void
 pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
        int nc)
 {
-    for (int p = 0; p * GEMM_NR < nc; p++) {
-        int cols = nc - p * GEMM_NR < GEMM_NR ? nc - p * GEMM_NR : GEMM_NR;
-        float *dst = bp + (size_t)p * kc * GEMM_NR;
-        int n = n0 + p * GEMM_NR;
+    for (int p = 0; p * NR < nc; p++) {
+        int cols = nc - p * NR < NR ? nc - p * NR : NR;
+        float *dst = bp + (size_t)p * kc * NR;
+        int n = n0 + p * NR;
 
-        if (cols < GEMM_NR)
-            memset(dst, 0, (size_t)kc * GEMM_NR * sizeof *dst);
-        if (!tb && cols == GEMM_NR)     /* B stored (K, N): rows are k */
+        if (cols < NR)
+            memset(dst, 0, (size_t)kc * NR * sizeof *dst);
+        if (!tb && cols == NR)     /* B stored (K, N): rows are k */
             for (int k = 0; k < kc; k++)    /* constant size: vector moves */
-                memcpy(dst + k * GEMM_NR, b + (size_t)(k0 + k) * ldb + n,
-                       GEMM_NR * sizeof *dst);
+                memcpy(dst + k * NR, b + (size_t)(k0 + k) * ldb + n,
+                       NR * sizeof *dst);
         else if (!tb)
             for (int k = 0; k < kc; k++)
                 for (int j = 0; j < cols; j++)
-                    dst[k * GEMM_NR + j] = b[(size_t)(k0 + k) * ldb + n + j];
+                    dst[k * NR + j] = b[(size_t)(k0 + k) * ldb + n + j];
         else
             for (int j = 0; j < cols; j++) {
                 const float *src = b + (size_t)(n + j) * ldb + k0;
 
                 for (int k = 0; k < kc; k++)
-                    dst[k * GEMM_NR + j] = src[k];
+                    dst[k * NR + j] = src[k];
             }
     }
 }
@@ -80,13 +84,33 @@ pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
 size_t
 gemm_packed_b_floats(int K, int N)
 {
-    return (size_t)K * ((N + GEMM_NR - 1) / GEMM_NR * GEMM_NR);
+    KERN_DISPATCH_RET(gemm_packed_b_floats, (K, N));
+    return (size_t)K * ((N + NR - 1) / NR * NR);
 }
+
+/* Where gemm_pack_b puts the block of op(B) that starts at row k0 and
+ * column n0 (n0 a multiple of NC): blocks of NC columns one after the
+ * other, each K deep, its depth slices one after the other. */
+static size_t
+packed_at(int K, int N, int k0, int n0)
+{
+    int nc = N - n0 < GEMM_NC ? N - n0 : GEMM_NC;
+
+    return (size_t)n0 * K + (size_t)k0 * ((nc + NR - 1) / NR * NR);
+}
+
 
 void
 gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N)
 {
-    pack_b(bp, b, ldb, tb, 0, K, 0, N);
+    KERN_DISPATCH(gemm_pack_b, (bp, b, ldb, tb, K, N));
+    int kstep = gemm_kstep(K);
+
+    for (int n0 = 0; n0 < N; n0 += GEMM_NC)
+        for (int k0 = 0; k0 < K; k0 += kstep)
+            pack_b(bp + packed_at(K, N, k0, n0), b, ldb, tb, k0,
+                   K - k0 < kstep ? K - k0 : kstep, n0,
+                   N - n0 < GEMM_NC ? N - n0 : GEMM_NC);
 }
 
 /* Adds (or, if !add, copies) the rows x cols corner of tile into C. */
@@ -96,7 +120,7 @@ store_tile(float *c, int ldc, const float *tile, int rows, int cols,
 {
     for (int i = 0; i < rows; i++) {
         float *ci = c + (size_t)i * ldc;
-        const float *ti = tile + i * GEMM_NR;
+        const float *ti = tile + i * NR;
 
         if (add)
             for (int j = 0; j < cols; j++)
@@ -118,14 +142,14 @@ static inline void
 kernel(float *c, int ldc, const float *a, size_t rs, size_t ks,
        const float *bp, int kc, int add)
 {
-#ifdef HAVE_V8F
-    v8f acc[GEMM_MR][2];
+#ifdef HAVE_VECTOR
+    lanes acc[GEMM_MR][2];
 
     for (int i = 0; i < GEMM_MR; i++)
-        acc[i][0] = acc[i][1] = v8f_splat(0.0f);
+        acc[i][0] = acc[i][1] = lanes_splat(0.0f);
     for (int k = 0; k < kc; k++) {
-        v8f b0 = v8f_load(bp + k * GEMM_NR);
-        v8f b1 = v8f_load(bp + k * GEMM_NR + 8);
+        lanes b0 = lanes_load(bp + k * NR);
+        lanes b1 = lanes_load(bp + k * NR + LANES);
         const float *ak = a + k * ks;
 
         for (int i = 0; i < GEMM_MR; i++) {
@@ -137,103 +161,135 @@ kernel(float *c, int ldc, const float *a, size_t rs, size_t ks,
         float *ci = c + (size_t)i * ldc;
 
         if (add) {
-            acc[i][0] += v8f_load(ci);
-            acc[i][1] += v8f_load(ci + 8);
+            acc[i][0] += lanes_load(ci);
+            acc[i][1] += lanes_load(ci + LANES);
         }
-        v8f_store(ci, acc[i][0]);
-        v8f_store(ci + 8, acc[i][1]);
+        lanes_store(ci, acc[i][0]);
+        lanes_store(ci + LANES, acc[i][1]);
     }
 #else
-    float tile[GEMM_MR * GEMM_NR] = { 0 };
+    float tile[GEMM_MR * NR] = { 0 };
 
     for (int k = 0; k < kc; k++)
         for (int i = 0; i < GEMM_MR; i++)
-            for (int j = 0; j < GEMM_NR; j++)
-                tile[i * GEMM_NR + j] += a[i * rs + k * ks] *
-                                         bp[k * GEMM_NR + j];
-    store_tile(c, ldc, tile, GEMM_MR, GEMM_NR, add);
+            for (int j = 0; j < NR; j++)
+                tile[i * NR + j] += a[i * rs + k * ks] *
+                                         bp[k * NR + j];
+    store_tile(c, ldc, tile, GEMM_MR, NR, add);
 #endif
 }
 
+/* One row of C's tile, the kernel's sums for row 0 of a (element k at
+ * a[k*ks]), the same bits: for the last few rows of a block, where
+ * padding them to a whole tile would multiply zeros. */
+static inline void
+kernel_row(float *c, const float *a, size_t ks, const float *bp, int kc,
+           int cols, int add)
+{
+#ifdef HAVE_VECTOR
+    lanes acc0 = lanes_splat(0.0f), acc1 = lanes_splat(0.0f);
+    float row[NR];
+
+    for (int k = 0; k < kc; k++) {
+        acc0 += a[k * ks] * lanes_load(bp + k * NR);
+        acc1 += a[k * ks] * lanes_load(bp + k * NR + LANES);
+    }
+    lanes_store(row, acc0);
+    lanes_store(row + LANES, acc1);
+#else
+    float row[NR] = { 0 };
+
+    for (int k = 0; k < kc; k++)
+        for (int j = 0; j < NR; j++)
+            row[j] += a[k * ks] * bp[k * NR + j];
+#endif
+    store_tile(c, 0, row, 1, cols, add);
+}
+
+/* A last row panel of this few rows or fewer goes row by row
+ * (kernel_row); more are padded to a whole tile. */
+#define ROWWISE_MAX 3
+
 /* The mc x kc block of A at a (element (i, k) at a[i*rs + k*ks]) against
  * one packed kc x nc block of B. Whole row panels are read in place; a
- * last ragged one (fewer than MR rows) is copied into ap, zero-padded,
- * so the kernel never reads past A. */
+ * last ragged one (fewer than MR rows) goes row by row, or is copied
+ * into ap, zero-padded, so the kernel never reads past A. */
 static void
 macro_block(float *c, int ldc, const float *a, size_t rs, size_t ks,
             float *ap, const float *bp, int mc, int nc, int kc, int add)
 {
     int full = mc / GEMM_MR, last = mc % GEMM_MR;
+    const float *al = a + (size_t)full * GEMM_MR * rs;
 
-    if (last > 0) {
-        const float *al = a + (size_t)full * GEMM_MR * rs;
-
+    if (last > ROWWISE_MAX) {
         memset(ap, 0, (size_t)kc * GEMM_MR * sizeof *ap);
         for (int k = 0; k < kc; k++)
             for (int i = 0; i < last; i++)
                 ap[k * GEMM_MR + i] = al[i * rs + k * ks];
     }
-    for (int jp = 0; jp * GEMM_NR < nc; jp++) {
-        int cols = nc - jp * GEMM_NR < GEMM_NR ? nc - jp * GEMM_NR : GEMM_NR;
-        const float *bpanel = bp + (size_t)jp * kc * GEMM_NR;
+    for (int jp = 0; jp * NR < nc; jp++) {
+        int cols = nc - jp * NR < NR ? nc - jp * NR : NR;
+        const float *bpanel = bp + (size_t)jp * kc * NR;
 
         for (int ip = 0; ip * GEMM_MR < mc; ip++) {
-            float *cij = c + (size_t)ip * GEMM_MR * ldc + jp * GEMM_NR;
-            float tile[GEMM_MR * GEMM_NR];
+            float *cij = c + (size_t)ip * GEMM_MR * ldc + jp * NR;
+            float tile[GEMM_MR * NR];
 
-            if (ip < full && cols == GEMM_NR)
+            if (ip < full && cols == NR)
                 kernel(cij, ldc, a + (size_t)ip * GEMM_MR * rs, rs, ks,
                        bpanel, kc, add);
+            else if (ip < full) {
+                kernel(tile, NR, a + (size_t)ip * GEMM_MR * rs, rs, ks,
+                       bpanel, kc, 0);
+                store_tile(cij, ldc, tile, GEMM_MR, cols, add);
+            } else if (last <= ROWWISE_MAX)
+                for (int i = 0; i < last; i++)
+                    kernel_row(cij + (size_t)i * ldc, al + i * rs, ks,
+                               bpanel, kc, cols, add);
             else {
-                if (ip < full)
-                    kernel(tile, GEMM_NR, a + (size_t)ip * GEMM_MR * rs, rs,
-                           ks, bpanel, kc, 0);
-                else
-                    kernel(tile, GEMM_NR, ap, 1, GEMM_MR, bpanel, kc, 0);
-                store_tile(cij, ldc, tile, ip < full ? GEMM_MR : last, cols,
-                           add);
+                kernel(tile, NR, ap, 1, GEMM_MR, bpanel, kc, 0);
+                store_tile(cij, ldc, tile, last, cols, add);
             }
         }
     }
 }
 
-/* gemm for fewer rows than a kernel tile (a dense layer on one image):
- * packing all of B for one row of A costs more than the multiply. Each
+/* gemm for fewer rows than a kernel tile, without B packed: packing
+ * all of B for a row or two of A costs more than the multiply. Each
  * element of C is summed exactly as the kernel sums it (from zero over
- * each depth slice, k in order, then added to C), so the answers are the
- * same bits as through the kernel; eight columns go at once so their
- * chains overlap. */
+ * each depth slice, k in order, each product added to the sum in the
+ * same vector expression, then added to C), so the answers are the same
+ * bits as through the kernel. */
 static void
 gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
               const float *b, int ldb, int tb, int M, int N, int K,
               int accumulate, int kstep)
 {
-    enum { J = 8 };
-
     for (int m = 0; m < M; m++)
         for (int k0 = 0; k0 < K; k0 += kstep) {
             int k1 = K - k0 < kstep ? K : k0 + kstep, add = accumulate || k0;
-            float *cm = c + (size_t)m * ldc;
-            int n0 = 0;
 
-            for (; n0 + J <= N; n0 += J) {      /* fixed width: registers */
-                float acc[J] = { 0 };
+            for (int n0 = 0; n0 < N; n0 += LANES) {
+                int cols = N - n0 < LANES ? N - n0 : LANES;
+#ifdef HAVE_VECTOR
+                lanes acc = lanes_splat(0.0f);
+#endif
+                float bk[LANES] = { 0 }, sum[LANES];
 
                 for (int k = k0; k < k1; k++) {
-                    float x = at(a, lda, ta, m, k);
-
-                    for (int j = 0; j < J; j++)
-                        acc[j] += x * at(b, ldb, tb, k, n0 + j);
+                    for (int j = 0; j < cols; j++)
+                        bk[j] = at(b, ldb, tb, k, n0 + j);
+#ifdef HAVE_VECTOR
+                    acc += at(a, lda, ta, m, k) * lanes_load(bk);
+#else
+                    sum[0] = (k == k0 ? 0.0f : sum[0]) +
+                             at(a, lda, ta, m, k) * bk[0];
+#endif
                 }
-                for (int j = 0; j < J; j++)
-                    cm[n0 + j] = add ? acc[j] + cm[n0 + j] : acc[j];
-            }
-            for (; n0 < N; n0++) {              /* the last few columns */
-                float acc = 0.0f;
-
-                for (int k = k0; k < k1; k++)
-                    acc += at(a, lda, ta, m, k) * at(b, ldb, tb, k, n0);
-                cm[n0] = add ? acc + cm[n0] : acc;
+#ifdef HAVE_VECTOR
+                lanes_store(sum, acc);
+#endif
+                store_tile(c + (size_t)m * ldc + n0, 0, sum, 1, cols, add);
             }
         }
 }
@@ -250,7 +306,7 @@ gemm_kstep(int K)
 }
 
 /* The loops around the kernel; bpre, if not NULL, is all of op(B)
- * packed already (K <= GEMM_KC, N <= GEMM_NC: one block). */
+ * packed already (gemm_pack_b). */
 static void
 blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
         int ldb, int tb, const float *bpre, int M, int N, int K,
@@ -281,6 +337,8 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
         for (int k0 = 0; k0 < K; k0 += kstep) {
             int kc = K - k0 < kstep ? K - k0 : kstep;
             int add = accumulate || k0 > 0;
+            const float *bk = bpre != NULL ? bpre + packed_at(K, N, k0, n0)
+                                           : bp;
 
             if (bpre == NULL)
                 pack_b(bp, b, ldb, tb, k0, kc, n0, nc);
@@ -289,7 +347,7 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
 
                 macro_block(c + (size_t)m0 * ldc + n0, ldc,
                             a + (size_t)m0 * rs + (size_t)k0 * ks, rs, ks,
-                            ap, bpre != NULL ? bpre : bp, mc, nc, kc, add);
+                            ap, bk, mc, nc, kc, add);
             }
         }
     }
@@ -300,6 +358,8 @@ gemm(float *c, int ldc, const float *a, int lda, int ta,
      const float *b, int ldb, int tb, int M, int N, int K,
      int accumulate, float *ws)
 {
+    KERN_DISPATCH(gemm, (c, ldc, a, lda, ta, b, ldb, tb, M, N, K,
+                         accumulate, ws));
     blocked(c, ldc, a, lda, ta, b, ldb, tb, NULL, M, N, K, accumulate, ws);
 }
 
@@ -308,8 +368,8 @@ gemm_prepacked_b(float *c, int ldc, const float *a, int lda, int ta,
                  const float *bp, int M, int N, int K, int accumulate,
                  float *ws)
 {
-    if (K > GEMM_KC || N > GEMM_NC)
-        fatal(2, "gemm_prepacked_b: %dx%d is more than one block", K, N);
+    KERN_DISPATCH(gemm_prepacked_b, (c, ldc, a, lda, ta, bp, M, N, K,
+                                     accumulate, ws));
     blocked(c, ldc, a, lda, ta, NULL, 0, 0, bp, M, N, K, accumulate, ws);
 }
 

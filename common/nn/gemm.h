@@ -22,7 +22,9 @@
 #include <stddef.h>
 
 #define GEMM_MR 6               /* rows of C per kernel call */
-#define GEMM_NR 16              /* columns of C per kernel call */
+/* Columns of C per kernel call: two vectors, so 8, 16 or 32 by the
+ * kernel level (nn/kern.h); workspaces are sized for the widest. */
+#define GEMM_NR_MAX 32
 #define GEMM_MC 120             /* most rows of A per block (L2) */
 #define GEMM_KC 320             /* most depth packed at once (L1 panel) */
 #define GEMM_NC 1024            /* columns of B packed at once */
@@ -34,8 +36,8 @@ void gemm(float *c, int ldc, const float *a, int lda, int ta,
 /* B packed once and used for many products (the same weights against
  * many blocks of input): gemm_pack_b writes op(B) (K x N) to bp, which
  * holds gemm_packed_b_floats(K, N); gemm_prepacked_b is gemm() with that
- * in place of b. K <= GEMM_KC and N <= GEMM_NC (one block). Same answers,
- * bit for bit, as gemm() with b. */
+ * in place of b. Same answers, bit for bit, as gemm() with b. The
+ * layout is the kernel level's (kern.h): pack and multiply on one. */
 size_t gemm_packed_b_floats(int K, int N);
 void gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N);
 void gemm_prepacked_b(float *c, int ldc, const float *a, int lda, int ta,

@@ -16,6 +16,7 @@ infer_init(struct infer *in, const struct model *m, int n_threads,
     in->n_threads = n_threads;
     in->chunk = chunk;
     in->workers = xcalloc((size_t)n_threads, sizeof *in->workers);
+    net_prepare(&in->prep, &m->arch, m->params);
     for (int t = 0; t < n_threads; t++)
         in->workers[t].m = m;
 }
@@ -32,6 +33,14 @@ worker_reserve(struct infer *in, struct infer_worker *iw, int n)
         return;
     net_work_free(&iw->work);
     net_work_init(&iw->work, &iw->m->arch, want, 0);
+    iw->work.prep = &in->prep;
+}
+
+void
+infer_update(struct infer *in)
+{
+    net_prep_free(&in->prep);
+    net_prepare(&in->prep, &in->workers[0].m->arch, in->workers[0].m->params);
 }
 
 void
@@ -40,6 +49,7 @@ infer_free(struct infer *in)
     for (int t = 0; t < in->n_threads; t++)
         net_work_free(&in->workers[t].work);
     free(in->workers);
+    net_prep_free(&in->prep);
     memset(in, 0, sizeof *in);
 }
 
@@ -97,6 +107,7 @@ infer_accuracy(struct infer *in, const uint8_t *pixels,
     float *prob = xmalloc_array(n, MNIST_OUTPUTS * sizeof(float));
     size_t correct = 0;
 
+    infer_update(in);
     infer_run(in, prob, pixels, (int)n);
     for (size_t i = 0; i < n; i++)
         correct += infer_verdict(prob + i * MNIST_OUTPUTS) == labels[i];

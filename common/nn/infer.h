@@ -21,13 +21,17 @@ struct infer_worker {
 struct infer {
     int n_threads, chunk;
     struct infer_worker *workers;
+    struct net_prep prep;       /* the model's weights, prepared once */
 };
 
 /* Sets up n_threads workers, each of which will take up to chunk images
  * at a time; their buffers are allocated on first use (exits 2 if out of
- * memory). infer_free releases them. */
+ * memory). The model's weights are prepared for the kernels here: if
+ * they change afterwards (training), call infer_update before the next
+ * run. infer_free releases it all. */
 void infer_init(struct infer *in, const struct model *m, int n_threads,
                 int chunk);
+void infer_update(struct infer *in);
 void infer_free(struct infer *in);
 
 /* prob (n, MNIST_OUTPUTS) = softmax(net(pixels (n, 784))): the ten
@@ -43,7 +47,8 @@ int infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n);
 int infer_probe(struct infer *in);
 
 /* The fraction of n images (n, 784) whose verdict (infer_verdict) is
- * their label, MNIST_NOT_DIGIT for "not a digit" (0 for n == 0). */
+ * their label, MNIST_NOT_DIGIT for "not a digit" (0 for n == 0). It
+ * calls infer_update first: the weights may have changed since. */
 double infer_accuracy(struct infer *in, const uint8_t *pixels,
                       const uint8_t *labels, size_t n);
 

@@ -4,9 +4,12 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "nn/kern.h"
+
 void
 softmax_forward(float *prob, const float *logits, int N, int K)
 {
+    KERN_DISPATCH(softmax_forward, (prob, logits, N, K));
     for (int n = 0; n < N; n++) {
         const float *z = logits + (size_t)n * K;
         float *p = prob + (size_t)n * K, max = z[0];
@@ -48,6 +51,8 @@ softmax_crossentropy_backward(float *dlogits, const float *prob,
                               const uint8_t *labels, int N, int K,
                               float scale)
 {
+    KERN_DISPATCH(softmax_crossentropy_backward, (dlogits, prob, labels, N, K,
+                                                  scale));
     for (int n = 0; n < N; n++)
         for (int k = 0; k < K; k++) {
             size_t i = (size_t)n * K + k;

@@ -131,6 +131,51 @@ net_work_free(struct net_work *w)
     memset(w, 0, sizeof *w);
 }
 
+/* The floats layer l's prepared weights take (0: none). */
+static size_t
+prep_floats(const struct layer *l)
+{
+    struct conv_shape s = conv_shape_of(l);
+
+    if (l->kind == LAYER_CONV)
+        return conv2d_prep_floats(&s);
+    if (l->kind == LAYER_DENSE)
+        return dense_prep_floats((int)l->n_in, l->F);
+    return 0;
+}
+
+void
+net_prepare(struct net_prep *p, const struct arch *a, const float *params)
+{
+    size_t total = 0, off = 0;
+
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < a->n_layers; i++)
+        total += prep_floats(&a->layers[i]);
+    p->block = xmalloc_array(total > 0 ? total : 1, sizeof(float));
+    for (int i = 0; i < a->n_layers; i++) {
+        const struct layer *l = &a->layers[i];
+        struct conv_shape s = conv_shape_of(l);
+        float *wp = p->block + off;
+
+        if (prep_floats(l) == 0)
+            continue;
+        if (l->kind == LAYER_CONV)
+            conv2d_prepare(wp, params + l->off_w, &s);
+        else
+            dense_prepare(wp, params + l->off_w, (int)l->n_in, l->F);
+        p->wp[i] = wp;
+        off += prep_floats(l);
+    }
+}
+
+void
+net_prep_free(struct net_prep *p)
+{
+    free(p->block);
+    memset(p, 0, sizeof *p);
+}
+
 void
 net_input(float *x, const uint8_t *pixels, size_t n)
 {
@@ -153,6 +198,29 @@ dropout_layer_forward(struct net_work *w, const struct layer *l, int i,
     }
 }
 
+/* In inference, what the convolution layer i takes over from the layers
+ * after it (a ReLU, and a 2x2 max-pool after that where it can), and how
+ * many it takes: those are then skipped. Training keeps every layer's
+ * output and the pool's argmax for backward. */
+static enum conv_fuse
+conv_fusion(const struct arch *a, int i, const struct net_key *key,
+            int *taken)
+{
+    const struct layer *l = &a->layers[i];
+    struct conv_shape s = conv_shape_of(l);
+
+    *taken = 0;
+    if (key != NULL || i + 1 >= a->n_layers ||
+        a->layers[i + 1].kind != LAYER_RELU)
+        return CONV_PLAIN;
+    *taken = 1;
+    if (i + 2 >= a->n_layers || a->layers[i + 2].kind != LAYER_MAXPOOL ||
+        a->layers[i + 2].K != 2 || !conv2d_can_pool(&s))
+        return CONV_RELU;
+    *taken = 2;
+    return CONV_RELU_POOL2;
+}
+
 void
 net_forward(struct net_work *w, const struct arch *a, const float *params,
             int n, const struct net_key *key)
@@ -162,11 +230,18 @@ net_forward(struct net_work *w, const struct arch *a, const float *params,
         const float *x = w->act[i];
         float *y = w->act[i + 1];
         struct conv_shape s = conv_shape_of(l);
+        const float *wp = w->prep != NULL && key == NULL ? w->prep->wp[i]
+                                                         : NULL;
+        enum conv_fuse fuse;
+        int taken;
 
         switch (l->kind) {
         case LAYER_CONV:
-            conv2d_forward(y, w->col, w->ws, x, params + l->off_w,
-                           params + l->off_b, n, &s);
+            fuse = conv_fusion(a, i, key, &taken);
+            conv2d_forward(w->act[i + 1 + taken], w->col, w->ws, x,
+                           params + l->off_w, wp, params + l->off_b, n, fuse,
+                           &s);
+            i += taken;
             break;
         case LAYER_MAXPOOL:
             maxpool_forward(y, w->arg[i], x, n, l->C, l->H, l->W, l->K);
@@ -175,9 +250,8 @@ net_forward(struct net_work *w, const struct arch *a, const float *params,
             relu_forward(y, x, (size_t)n * l->n_in);
             break;
         case LAYER_DENSE:
-            dense_forward(y, w->col, w->ws, x, params + l->off_w,
-                          params + l->off_b,
-                          n, (int)l->n_in, l->F);
+            dense_forward(y, w->col, w->ws, x, params + l->off_w, wp,
+                          params + l->off_b, n, (int)l->n_in, l->F);
             break;
         case LAYER_DROPOUT:
             if (key != NULL)

@@ -38,7 +38,24 @@ struct net_work {
     float *ws;                          /* gemm workspace */
     void *arena;                        /* all of the above, one block */
     size_t arena_len;
+    const struct net_prep *prep;        /* prepared weights, or NULL */
 };
+
+/* Weights prepared once for inference (dense and Winograd layers packed
+ * as the kernels read them), shared by every thread that runs the same
+ * parameters: wp[i] is layer i's, or NULL where it has none. Inference
+ * with them gives the same bits as without, on the kernel level that
+ * prepared them (kern.h); training changes the weights, so it has none. */
+struct net_prep {
+    const float *wp[ARCH_MAX_LAYERS];
+    float *block;                       /* all of them */
+};
+
+/* Prepares params for inference (exits 2 if out of memory);
+ * net_prep_free releases them. */
+void net_prepare(struct net_prep *p, const struct arch *a,
+                 const float *params);
+void net_prep_free(struct net_prep *p);
 
 /* Allocates buffers for up to max_n images (exits 2 if out of memory);
  * net_work_free releases them and zeroes w (safe to call twice). */

@@ -1,6 +1,8 @@
 /* optim - see optim.h. */
 #include "nn/optim.h"
 
+#include "nn/kern.h"
+
 static void
 sgd_range(float *w, float *v, const float *g, size_t n, float lr,
           float momentum, float decay)
@@ -16,6 +18,8 @@ sgd_step_range(float *params, float *velocity, const float *grads,
                const struct arch *a, float lr, float momentum, float decay,
                size_t lo, size_t hi)
 {
+    KERN_DISPATCH(sgd_step_range, (params, velocity, grads, a, lr, momentum,
+                                   decay, lo, hi));
     for (int i = 0; i < a->n_layers; i++) {
         const struct layer *l = &a->layers[i];
         size_t w0 = l->off_w, w1 = l->off_w + l->n_w;

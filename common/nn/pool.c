@@ -4,10 +4,13 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "nn/kern.h"
+
 void
 maxpool_forward(float *y, int32_t *arg, const float *x, int N, int C, int H,
                 int W, int S)
 {
+    KERN_DISPATCH(maxpool_forward, (y, arg, x, N, C, H, W, S));
     int OH = H / S, OW = W / S;
 
     for (int n = 0; n < N; n++) {
@@ -46,6 +49,7 @@ void
 maxpool_backward(float *dx, const float *dy, const int32_t *arg, int N,
                  int C, int H, int W, int S)
 {
+    KERN_DISPATCH(maxpool_backward, (dx, dy, arg, N, C, H, W, S));
     size_t per_out = (size_t)(H / S) * (W / S) * C;
     size_t per_in = (size_t)H * W * C;
 

@@ -13,6 +13,7 @@
 
 #include "core/simd.h"
 #include "nn/gemm.h"
+#include "nn/kern.h"
 
 /* The transforms work on LANES channels (or filters) at once, in vector
  * registers where the compiler has them (simd.h's lanes); the last group
@@ -190,41 +191,67 @@ transform_input(float *V, int tb, const float *x, const float *zero,
     }
 }
 
-/* y = A^T M A + b for tiles t0 .. t0+nt, the outputs inside the image. */
+/* The tile's four outputs, y[0] top left to y[3] bottom right, from its
+ * 16 products mm: (A^T M) A, plus the bias bf. */
+static inline void
+tile_outputs(lanes y[4], const lanes mm[16], lanes bf)
+{
+    lanes r[2][4];
+
+    for (int j = 0; j < 4; j++) {               /* rows: A^T M */
+        r[0][j] = mm[j] + mm[4 + j] + mm[8 + j];
+        r[1][j] = mm[4 + j] - mm[8 + j] - mm[12 + j];
+    }
+    y[0] = r[0][0] + r[0][1] + r[0][2] + bf;    /* columns: (.) A */
+    y[1] = r[0][1] - r[0][2] - r[0][3] + bf;
+    y[2] = r[1][0] + r[1][1] + r[1][2] + bf;
+    y[3] = r[1][1] - r[1][2] - r[1][3] + bf;
+}
+
+/* y = A^T M A + b for tiles t0 .. t0+nt, the outputs inside the image,
+ * then fuse: a ReLU, or a ReLU and the max of the tile's four outputs
+ * (a tile is a 2x2 pooling window, OH and OW even), max first (the two
+ * commute). */
 static void
 transform_output(float *y, const float *M, int tb, const float *b, int t0,
-                 int nt, const struct conv_shape *s)
+                 int nt, enum conv_fuse fuse, const struct conv_shape *s)
 {
-    int F = s->F;
+    int F = s->F, pooled = fuse == CONV_RELU_POOL2;
+    int OH = pooled ? s->OH / 2 : s->OH, OW = pooled ? s->OW / 2 : s->OW;
     size_t xi = (size_t)tb * F;
+    lanes zero = lanes_splat(0.0f);
 
     for (int t = 0; t < nt; t++) {
         int n, oh, ow;
 
         tile_place(t0 + t, s, &n, &oh, &ow);
+        if (pooled)
+            oh /= 2, ow /= 2;
         const float *m = M + (size_t)t * F;
-        float *y00 = y + (((size_t)n * s->OH + oh) * s->OW + ow) * F;
-        float *y01 = y00 + F, *y10 = y00 + (size_t)s->OW * F, *y11 = y10 + F;
-        int right = ow + 1 < s->OW, below = oh + 1 < s->OH;
+        float *at[4];
+        int right = ow + 1 < OW, below = oh + 1 < OH;
 
+        at[0] = y + (((size_t)n * OH + oh) * OW + ow) * F;
+        at[1] = right && !pooled ? at[0] + F : NULL;
+        at[2] = below && !pooled ? at[0] + (size_t)OW * F : NULL;
+        at[3] = right && below && !pooled ? at[0] + ((size_t)OW + 1) * F
+                                          : NULL;
         for (int f = 0; f < F; f += LANES) {
             int n_lanes = F - f < LANES ? F - f : LANES;
-            lanes mm[16], r[2][4], bf = load_l(b + f, n_lanes);
+            lanes mm[16], o[4];
 
             for (int k = 0; k < 16; k++)
                 mm[k] = load_l(m + k * xi + f, n_lanes);
-            for (int j = 0; j < 4; j++) {           /* rows: A^T M */
-                r[0][j] = mm[j] + mm[4 + j] + mm[8 + j];
-                r[1][j] = mm[4 + j] - mm[8 + j] - mm[12 + j];
+            tile_outputs(o, mm, load_l(b + f, n_lanes));
+            if (pooled)
+                o[0] = lanes_max(lanes_max(o[0], o[1]),
+                                 lanes_max(o[2], o[3]));
+            for (int k = 0; k < 4; k++) {
+                if (fuse != CONV_PLAIN)
+                    o[k] = lanes_max(o[k], zero);
+                if (k == 0 || at[k] != NULL)
+                    store_l(at[k] + f, o[k], n_lanes);
             }
-            /* columns: (A^T M) A, plus the bias */
-            store_l(y00 + f, r[0][0] + r[0][1] + r[0][2] + bf, n_lanes);
-            if (right)
-                store_l(y01 + f, r[0][1] - r[0][2] - r[0][3] + bf, n_lanes);
-            if (below)
-                store_l(y10 + f, r[1][0] + r[1][1] + r[1][2] + bf, n_lanes);
-            if (right && below)
-                store_l(y11 + f, r[1][1] - r[1][2] - r[1][3] + bf, n_lanes);
         }
     }
 }
@@ -331,29 +358,48 @@ n_tiles(int N, const struct conv_shape *s)
     return N * ((s->OH + 1) / 2) * ((s->OW + 1) / 2);
 }
 
+size_t
+wino_prep_floats(const struct conv_shape *s)
+{
+    return 16 * packed_floats(s);
+}
+
+void
+wino_prepare(float *up, float *U, const float *w, const struct conv_shape *s)
+{
+    size_t np = packed_floats(s);
+
+    transform_weights(U, w, s);
+    for (int xi = 0; xi < 16; xi++)
+        gemm_pack_b(up + xi * np, U + (size_t)xi * s->C * s->F, s->F, 0,
+                    s->C, s->F);
+}
+
 void
 wino_forward(float *y, float *buf, float *ws, const float *x,
-             const float *w, const float *b, int N,
-             const struct conv_shape *s)
+             const float *w, const float *up, const float *b, int N,
+             enum conv_fuse fuse, const struct conv_shape *s)
 {
+    KERN_DISPATCH(wino_forward, (y, buf, ws, x, w, up, b, N, fuse, s));
     int C = s->C, F = s->F, tb = group_tiles(s), T = n_tiles(N, s);
     size_t np = packed_floats(s);
     float *U = buf, *UP = U + (size_t)16 * C * F, *V = UP + 16 * np;
     float *M = V + (size_t)16 * tb * C, *zero = M + (size_t)16 * tb * F;
 
     memset(zero, 0, (size_t)C * sizeof *zero);
-    transform_weights(U, w, s);
-    for (int xi = 0; xi < 16; xi++)
-        gemm_pack_b(UP + xi * np, U + (size_t)xi * C * F, F, 0, C, F);
+    if (up == NULL) {
+        wino_prepare(UP, U, w, s);
+        up = UP;
+    }
     for (int t0 = 0; t0 < T; t0 += tb) {
         int nt = T - t0 < tb ? T - t0 : tb;
 
         transform_input(V, tb, x, zero, t0, nt, s);
         for (int xi = 0; xi < 16; xi++)     /* M[xi] = V[xi] U[xi] */
             gemm_prepacked_b(M + (size_t)xi * tb * F, F,
-                             V + (size_t)xi * tb * C, C, 0, UP + xi * np,
+                             V + (size_t)xi * tb * C, C, 0, up + xi * np,
                              nt, F, C, 0, ws);
-        transform_output(y, M, tb, b, t0, nt, s);
+        transform_output(y, M, tb, b, t0, nt, fuse, s);
     }
 }
 
@@ -362,6 +408,7 @@ wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,
               const float *dy, const float *x, const float *w, int N,
               const struct conv_shape *s)
 {
+    KERN_DISPATCH(wino_backward, (dx, dw, buf, dbuf, ws, dy, x, w, N, s));
     int C = s->C, F = s->F, tb = group_tiles(s), T = n_tiles(N, s);
     size_t np = packed_floats(s);
     float *U = buf, *UP = U + (size_t)16 * C * F, *V = UP + 16 * np;

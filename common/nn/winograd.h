@@ -37,9 +37,17 @@ int wino_applies(const struct conv_shape *s);
 size_t wino_buf_floats(const struct conv_shape *s);
 size_t wino_dbuf_floats(const struct conv_shape *s);
 
-void wino_forward(float *y, float *buf, float *ws, const float *x,
-                  const float *w, const float *b, int N,
+/* The weights prepared for forward (transformed and packed as gemm's
+ * B): wino_prep_floats floats at up, made with U (16 C F floats) as
+ * scratch. They hold for the kernel level that made them (kern.h). */
+size_t wino_prep_floats(const struct conv_shape *s);
+void wino_prepare(float *up, float *U, const float *w,
                   const struct conv_shape *s);
+/* y = conv(x, w) + b, from up (wino_prepare's) if not NULL, else from
+ * w, prepared into buf on each call. */
+void wino_forward(float *y, float *buf, float *ws, const float *x,
+                  const float *w, const float *up, const float *b, int N,
+                  enum conv_fuse fuse, const struct conv_shape *s);
 /* Writes dx (unless NULL) and dw, never adds to them (no caller zeroes
  * first); the bias gradient is the caller's. N >= 1. */
 void wino_backward(float *dx, float *dw, float *buf, float *dbuf, float *ws,

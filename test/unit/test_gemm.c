@@ -8,6 +8,7 @@
 #include "core/rng.h"
 #include "core/util.h"
 #include "nn/gemm.h"
+#include "levels.h"
 #include "tap.h"
 
 static float
@@ -87,8 +88,8 @@ check_prepacked(int M, int N, int K, int ta, int tb, float *ws,
     free(bp);
 }
 
-int
-main(void)
+static void
+run_all(void)
 {
     static const int sizes[] = { 1, 3, 17, 65 };
     float *ws = gemm_ws_alloc();
@@ -113,6 +114,15 @@ main(void)
     for (int t = 0; t < 4; t++)         /* ragged rows, columns, depth */
         check_prepacked(43, 37, 29, t & 1, t >> 1, ws, &r);
     check_prepacked(4, 64, 32, 0, 0, ws, &r);   /* fewer rows than MR */
+    check_prepacked(2, 40, 9216, 0, 1, ws, &r); /* many slices, row by row */
+    check_prepacked(9, 1100, 300, 1, 0, ws, &r);/* past NC, ragged rows */
+    check_prepacked(1, 10, 128, 0, 1, ws, &r);  /* one image, last layer */
     free(ws);
+}
+
+int
+main(void)
+{
+    for_each_level(run_all);
     return tap_done();
 }

@@ -23,6 +23,7 @@
 #include "nn/loss.h"
 #include "nn/net.h"
 #include "nn/pool.h"
+#include "levels.h"
 #include "tap.h"
 
 #define EPS 1e-2f
@@ -140,7 +141,8 @@ conv_fwd(struct probe *p)
 {
     struct conv_ctx *c = p->ctx;
 
-    conv2d_forward(p->y, c->col, c->ws, p->x, p->w, p->b, c->N, &c->s);
+    conv2d_forward(p->y, c->col, c->ws, p->x, p->w, NULL, p->b, c->N,
+                   CONV_PLAIN, &c->s);
 }
 
 /* Backward with dx and without (the first layer's, which may take
@@ -170,6 +172,33 @@ check_conv_backward(struct probe *p, struct conv_ctx *c)
     free(dx), free(dw), free(db), free(dw1), free(db1);
 }
 
+/* The fused outputs (ReLU; ReLU and 2x2 pool) against the layers run
+ * one after the other on y, the plain output: the same bits. */
+static void
+check_conv_fused(struct probe *p, struct conv_ctx *c)
+{
+    const struct conv_shape *s = &c->s;
+    size_t P2 = (size_t)(s->OH / 2) * (s->OW / 2) * s->F;
+    float *relu = garbage_buf(p->ny), *fused = garbage_buf(p->ny);
+    float *pool = garbage_buf((size_t)c->N * P2 + 1);
+    int32_t *arg = xmalloc_array((size_t)c->N * P2 + 1, sizeof *arg);
+
+    relu_forward(relu, p->y, p->ny);
+    conv2d_forward(fused, c->col, c->ws, p->x, p->w, NULL, p->b, c->N,
+                   CONV_RELU, s);
+    ok(memcmp(fused, relu, p->ny * sizeof *relu) == 0, "conv C%d F%d K%d "
+       "pad%d: ReLU fused, the same bits", s->C, s->F, s->K, s->pad);
+    if (conv2d_can_pool(s)) {
+        maxpool_forward(pool, arg, relu, c->N, s->F, s->OH, s->OW, 2);
+        conv2d_forward(fused, c->col, c->ws, p->x, p->w, NULL, p->b, c->N,
+                       CONV_RELU_POOL2, s);
+        ok(memcmp(fused, pool, (size_t)c->N * P2 * sizeof *pool) == 0,
+           "conv C%d F%d %dx%d pad%d: ReLU and pool fused, the same bits",
+           s->C, s->F, s->OH, s->OW, s->pad);
+    }
+    free(relu), free(fused), free(pool), free(arg);
+}
+
 static void
 check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
 {
@@ -193,6 +222,18 @@ check_conv(int N, int C, int H, int W, int F, int K, int pad, struct rng *r)
     double e = max_diff(p.y, ref, p.ny);
     ok(e < 1e-4, "conv N%d C%d %dx%d F%d K%d pad%d: fast == reference "
        "(%.1e)", N, C, H, W, F, K, pad, e);
+    check_conv_fused(&p, &c);
+    if (conv2d_prep_floats(&c.s) > 0) {         /* inference's weights */
+        float *wp = garbage_buf(conv2d_prep_floats(&c.s));
+        float *y2 = garbage_buf(p.ny);
+
+        conv2d_prepare(wp, p.w, &c.s);
+        conv2d_forward(y2, c.col, c.ws, p.x, p.w, wp, p.b, N, CONV_PLAIN,
+                       &c.s);
+        ok(memcmp(y2, p.y, p.ny * sizeof *y2) == 0, "conv N%d C%d F%d: "
+           "prepared weights give the same bits", N, C, F);
+        free(wp), free(y2);
+    }
     check_conv_backward(&p, &c);
     free(c.col), free(c.dcol), free(c.ws), free(p.x), free(p.w), free(p.b);
     free(p.y), free(p.r), free(ref);
@@ -206,7 +247,8 @@ dense_fwd(struct probe *p)
 {
     struct dense_ctx *d = p->ctx;
 
-    dense_forward(p->y, d->tmp, d->ws, p->x, p->w, p->b, d->N, d->C, d->F);
+    dense_forward(p->y, d->tmp, d->ws, p->x, p->w, NULL, p->b, d->N, d->C,
+                  d->F);
 }
 
 static void
@@ -228,6 +270,12 @@ check_dense(int N, int C, int F, struct rng *r)
 
     dense_forward_ref(ref, p.x, p.w, p.b, N, C, F);
     dense_fwd(&p);
+    float *wp = garbage_buf(dense_prep_floats(C, F)), *y2 = garbage_buf(p.ny);
+    dense_prepare(wp, p.w, C, F);
+    dense_forward(y2, d.tmp, d.ws, p.x, p.w, wp, p.b, N, C, F);
+    ok(memcmp(y2, p.y, p.ny * sizeof *y2) == 0, "dense N%d C%d F%d: "
+       "prepared weights give the same bits", N, C, F);
+    free(wp), free(y2);
     dense_backward(dx, dw, db, d.ws, p.r, p.x, p.w, N, C, F);
     dense_backward_ref(rx, rw, rb, p.r, p.x, p.w, N, C, F);
     double e = fmax(fmax(max_diff(p.y, ref, p.ny), max_diff(dx, rx, p.nx)),
@@ -418,8 +466,8 @@ check_net(struct rng *r, const char *spec, const char *what)
     free(params), free(grads);
 }
 
-int
-main(void)
+static void
+run_all(void)
 {
     struct rng r;
 
@@ -451,5 +499,13 @@ main(void)
     check_conv(3, 2, 28, 28, 3, 5, 0, &r);
     /* A batch of 16 or more goes through the transposed product. */
     check_dense(40, 330, 21, &r);
+    check_conv(3, 8, 8, 8, 17, 3, 0, &r);          /* 6x6: fused pooling */
+    check_conv(2, 12, 10, 10, 20, 3, 1, &r);       /* padded, pooled */
+}
+
+int
+main(void)
+{
+    for_each_level(run_all);
     return tap_done();
 }
