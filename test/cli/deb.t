@@ -84,24 +84,29 @@ ok $? "the test's lighttpd.conf includes the snippet"
 
 run curl -s "$base/"
 grep -q '<canvas' "$T/out"; ok $? "GET /digits/: the page"
-idx2pgm --count 2 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/two.pgm"
-head -c 797 "$T/two.pgm" > "$T/seven.pgm"
-tail -c 797 "$T/two.pgm" > "$T/two-2.pgm"
-run curl -s --data-binary @"$T/seven.pgm" "$base/predict"
+idx2pgm --count 3 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/three.pgm"
+for i in 1 2 3; do
+    tail -c +$(( (i - 1) * 797 + 1 )) "$T/three.pgm" | head -c 797 > "$T/$i.pgm"
+done
+run curl -s --data-binary @"$T/1.pgm" "$base/predict"
 grep -q '"prediction":7,' "$T/out"; ok $? "POST /digits/predict: 7"
 
-# Two verdicts (retrain holds back a fifth, so one would train on none).
+# Three verdicts: one the operator trusts (as root, into a store the web
+# user cannot write), two to learn from (retrain holds back a fifth, so
+# one would leave it none to train on).
 verdict() {
     curl -s -H 'Content-Type: image/x-portable-graymap' \
-        --data-binary @"$1" "$base/corrections?label=$2&predicted=$2"
+        --data-binary @"$T/$1.pgm" "$base/corrections?label=$2&predicted=$2"
 }
-v1=$(verdict "$T/seven.pgm" 7)
-v2=$(verdict "$T/two-2.pgm" 2)
+answers=$(verdict 1 7; verdict 2 2; verdict 3 1)
 n=$(grep -c -v '^id,' "$lib/feedback/meta.csv" 2>/dev/null)
-case $v1$v2 in *'"duplicate":false'*'"duplicate":false'*) st=0 ;; *) st=1 ;; esac
-[ "$st" -eq 0 ] && [ "$n" = 2 ]
-ok $? "POST /digits/corrections: two verdicts in $lib/feedback"
-[ "$st" -eq 0 ] || diag "$v1 $v2"
+[ "$(printf '%s' "$answers" | grep -o '"duplicate":false' | wc -l)" -eq 3 ] &&
+    [ "$n" = 3 ]
+ok $? "POST /digits/corrections: three verdicts in $lib/feedback"
+[ "$n" = 3 ] || diag "$answers"
+id=$(printf '%s' "$answers" | sed -n 's/^{"id":"\([0-9a-f]*\)".*/\1/p' | head -n 1)
+run feedback-log --trust "$id" --store "$lib/feedback" --trusted "$lib/trusted"
+ok "$rc" "feedback-log --trust into $lib/trusted"
 is "$(stat -c %U "$lib/feedback/meta.csv")" "$web" "written as $web"
 kill "$server_pid" 2>/dev/null
 wait "$server_pid" 2>/dev/null
@@ -129,9 +134,9 @@ run runuser -u "$user" -- sh -c "$quick"
 diag "retrain took $(( $(date +%s) - start )) s"
 ok "$rc" "retrain from the cron line as $web"
 [ "$rc" -eq 0 ] || diag "$(tail -n 5 "$lib/feedback/cron.out" 2>&1)"
-grep -q '^time .* records 2 .* decision [a-z]* reason ' \
+grep -q '^time .* records 2 .* trusted 1 .* decision [a-z]* reason ' \
     "$lib/feedback/retrain.log" 2>/dev/null
-ok $? "it trained and logged its decision"
+ok $? "it trained on two, tested on the trusted one, and logged its decision"
 grep -q ' decision ' "$lib/feedback/cron.out" 2>/dev/null
 ok $? "its output is in $lib/feedback/cron.out"
 diag "$(cat "$lib/feedback/retrain.log" 2>&1)"
