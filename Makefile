@@ -186,16 +186,33 @@ fuzz:
 # store is not installed: a server's store goes where its user may write
 # (FEEDBACK_DIR; scripts/servers/).
 SHARE = $(DESTDIR)$(PREFIX)/share/digits
+MAN1 = $(DESTDIR)$(PREFIX)/share/man/man1
 SCRIPTS = evaluate fetch-mnist mnist-pgm predict retrain train
+SHARE_FILES = models/mnist.model $(wildcard models/*.arch) \
+              scripts/mnist.sha256 $(SCRIPTS:%=scripts/%) \
+              scripts/cgi/index.html $(wildcard scripts/servers/*.conf)
+SHARE_DIRS = scripts/cgi scripts/servers scripts models
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(SHARE)/models $(SHARE)/scripts/cgi $(SHARE)/scripts/servers
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(MAN1) $(SHARE_DIRS:%=$(SHARE)/%)
 	cp $(BIN) $(DESTDIR)$(PREFIX)/bin/
-	cp $(PROGS:%=cmd/%.1) $(DESTDIR)$(PREFIX)/share/man/man1/
-	cp models/mnist.model models/*.arch $(SHARE)/models/
-	cp scripts/mnist.sha256 $(SCRIPTS:%=scripts/%) $(SHARE)/scripts/
-	cp scripts/cgi/index.html $(SHARE)/scripts/cgi/
-	cp scripts/servers/*.conf $(SHARE)/scripts/servers/
+	cp $(PROGS:%=cmd/%.1) $(MAN1)/
+	for f in $(SHARE_FILES); do cp "$$f" "$(SHARE)/$$f" || exit 1; done
+
+# Removes what install put there, and its folders under share/digits
+# when they are left empty (a model retrained in place leaves archive/).
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(PREFIX)/bin/%) $(PROGS:%=$(MAN1)/%.1) \
+	    $(SHARE_FILES:%=$(SHARE)/%)
+	for d in $(SHARE_DIRS:%=$(SHARE)/%) $(SHARE); do \
+	    [ ! -d "$$d" ] || rmdir "$$d" 2>/dev/null || \
+	    echo "uninstall: $$d is not empty: kept" >&2; \
+	done
+
+# A Debian package, build/deb/digits_VERSION_ARCH.deb, built offline
+# with dpkg-deb (scripts/build-deb; README.md, "Installing").
+deb:
+	scripts/deps build
+	scripts/build-deb
 
 # MNIST for the README's examples (data/mnist/, data/test.pgm, ...), and
 # three pictures to try (data/examples/): a photo of a 7 (PNG), a number
@@ -208,8 +225,9 @@ clean:
 	rm -rf build bin
 
 .PHONY: all deps check train evaluate bench bench-honest fuzz serve install \
-        data clean
+        uninstall deb data clean
 .SECONDARY: $(LIB_OBJ) $(UNIT_BIN:%=%.o) $(TOOLS:%=%.o) \
             $(PROGS:%=build/cmd/%.o)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# build/deb/ holds a copy of the tree with its own build/ (scripts/build-deb).
+-include $(shell find build -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
