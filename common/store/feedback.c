@@ -36,7 +36,7 @@
 #define ROW_CAP 1024            /* a row is < 400 bytes with every limit */
 #define N_FIELDS 8
 #define FIELD_CAP 256           /* longest field a valid row can hold */
-#define HOST_CAP 65             /* a host's name in a temporary file's */
+#define HOST_CAP 65             /* room for the host's name in a temp name */
 
 /* Writes a one-line reason into err (ERRLEN bytes), cut if too long. */
 static void say(char *err, const char *fmt, ...)
