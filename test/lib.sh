@@ -91,14 +91,17 @@ wait_up() {
 
 # start_server LAUNCH: calls LAUNCH (which starts a server on $port in
 # the background and sets $base) on random ports until one answers
-# $base/ping; sets $server_pid and stops the server when the test exits.
+# $base/ping; sets $server_pid and stops the server when the test exits
+# (with those started before it).
+server_pids=
 start_server() {
     for try in 1 2 3 4 5 6 7 8 9 10; do
         port=$(random_port)
         "$1"
         server_pid=$!
         if wait_up "$base/ping" "$server_pid"; then
-            trap 'kill "$server_pid" 2>/dev/null; rm -rf -- "$T"' EXIT
+            server_pids="$server_pids $server_pid"
+            trap 'kill $server_pids 2>/dev/null; rm -rf -- "$T"' EXIT
             return 0
         fi
         kill "$server_pid" 2>/dev/null
@@ -107,17 +110,21 @@ start_server() {
     return 1
 }
 
-# start_lighttpd [MODE]: lighttpd with the configuration scripts/serve
-# uses, MODE fastcgi (the default, as serve) or cgi (the environment's
-# FEEDBACK_DIR, DIGITS_MODEL, ... passed on).
+# start_lighttpd [MODE [NAME]]: lighttpd with the configuration
+# scripts/serve uses, MODE fastcgi (the default, as serve) or cgi (the
+# environment's FEEDBACK_DIR, DIGITS_MODEL, ... passed on). Its files
+# are $T/NAME.conf, $T/NAME.log and, for FastCGI, $T/NAME.sock; NAME is
+# lighttpd by default, another one for a second server.
 launch_lighttpd() {
-    "$top/scripts/lighttpd-conf" "$lighttpd_mode" "$port" "$T/lighttpd.log" \
-        "$T/digits.sock" > "$T/lighttpd.conf"
-    lighttpd -D -f "$T/lighttpd.conf" 2>> "$T/lighttpd.log" &
+    "$top/scripts/lighttpd-conf" "$lighttpd_mode" "$port" \
+        "$T/$lighttpd_name.log" "$T/$lighttpd_name.sock" \
+        > "$T/$lighttpd_name.conf"
+    lighttpd -D -f "$T/$lighttpd_name.conf" 2>> "$T/$lighttpd_name.log" &
     base=http://127.0.0.1:$port
 }
 start_lighttpd() {
     lighttpd_mode=${1:-fastcgi}
+    lighttpd_name=${2:-lighttpd}
     start_server launch_lighttpd
 }
 

@@ -1,9 +1,17 @@
 /* feedback - the feedback store (see feedback.h for the layout and the
- * crash rules). Writing: validate, hash, image to a temp file + fsync +
- * rename, then the row with one write() under an fcntl lock + fsync.
- * Reading: libcsv, record by record, so a large store never has to fit
- * in memory. POSIX fcntl locks rather than flock(): they are in POSIX
- * and work over NFS. */
+ * crash rules). Writing: validate, hash, image to a temp file + fsync,
+ * then under an fcntl lock on meta.csv: the image linked into place and
+ * the row written with one pwrite() at the end + fsync. Reading: libcsv,
+ * record by record, so a large store never has to fit in memory.
+ *
+ * Several web hosts may share one store over NFS, so nothing here trusts
+ * what only one machine knows: POSIX fcntl locks rather than flock()
+ * (they are in POSIX, and NFS carries them to the server); the row goes
+ * at the size read under the lock, not through O_APPEND (which an NFS
+ * client emulates from its own idea of the size); whether an image is
+ * there already is the file server's answer to link(2), not a client's
+ * cache of the folder; and temporary names hold the host's name and are
+ * created with O_EXCL, never truncating another writer's file. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +36,7 @@
 #define ROW_CAP 1024            /* a row is < 400 bytes with every limit */
 #define N_FIELDS 8
 #define FIELD_CAP 256           /* longest field a valid row can hold */
+#define HOST_CAP 65             /* room for the host's name in a temp name */
 
 /* Writes a one-line reason into err (ERRLEN bytes), cut if too long. */
 static void say(char *err, const char *fmt, ...)
@@ -183,22 +192,62 @@ sync_dir(const char *path, char *err)
     return ok ? 0 : -1;
 }
 
-/* Writes the image to images/.tmp-ID-PID, synced; its path in tmp. */
+/* This machine's name as it may stand in a file name: letters, digits,
+ * '-' and '.' kept, anything else '_', at most HOST_CAP - 1 bytes. */
+static void
+host_name(char *out)
+{
+    if (gethostname(out, HOST_CAP) != 0 || out[0] == '\0')
+        snprintf(out, HOST_CAP, "host");
+    out[HOST_CAP - 1] = '\0';
+    for (char *c = out; *c != '\0'; c++)
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789-.", *c) == NULL)
+            *c = '_';
+}
+
+/* Creates images/.tmp-ID-HOST-PID-N for writing, the first N that no
+ * one holds: a process id alone repeats across the hosts that share a
+ * store (and across containers), and O_EXCL means another writer's file
+ * is never opened, let alone truncated. Its path in tmp. */
+static int
+create_temp(char *tmp, const char *images, const char *id, char *err)
+{
+    char host[HOST_CAP];
+    int fd = -1;
+
+    host_name(host);
+    for (int n = 0; n < 100 && fd < 0; n++) {
+        fmt(tmp, PATH_CAP, "%s/.tmp-%s-%s-%ld-%d", images, id, host,
+            (long)getpid(), n);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        int e = errno;          /* the failure's, for feedback_add's caller */
+        say(err, "%s: cannot create: %s", tmp, strerror(e));
+        errno = e;
+    }
+    return fd;
+}
+
+/* Writes the image to a new temporary file (create_temp), synced. */
 static int
 write_temp_image(char *tmp, const char *images, const char *id,
                  const uint8_t *pix, char *err)
 {
-    int fd;
+    int fd = create_temp(tmp, images, id, err);
     FILE *fp;
     int ok;
 
-    fmt(tmp, PATH_CAP, "%s/.tmp-%s-%ld", images, id, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
+    if (fd < 0)
+        return -1;
+    if ((fp = fdopen(fd, "wb")) == NULL) {
         int e = errno;
-        say(err, "%s: cannot create: %s", tmp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        say(err, "%s: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
         errno = e;
         return -1;
     }
@@ -218,12 +267,12 @@ write_temp_image(char *tmp, const char *images, const char *id,
     return ok ? 0 : -1;
 }
 
-/* Opens meta.csv for appending and waits for the write lock on it. */
+/* Opens meta.csv and waits for the write lock on it. */
 static int
 lock_meta(const char *path, char *err)
 {
     struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0666);
+    int fd = open(path, O_RDWR | O_CREAT, 0666);
 
     if (fd < 0) {
         say(err, "%s: cannot open: %s", path, strerror(errno));
@@ -332,8 +381,9 @@ format_row(char *row, const struct feedback_record *rec)
     return n;
 }
 
-/* Appends row (after the header if the file is new) in one write and
- * syncs it; on any failure the file is cut back to old_size. */
+/* Writes row at old_size, the end of the file as read under the lock
+ * (after the header if the file is new), in one write, and syncs it; on
+ * any failure the file is cut back to old_size. */
 static int
 append_row(int fd, off_t old_size, const char *row, size_t len, char *err)
 {
@@ -345,7 +395,7 @@ append_row(int fd, off_t old_size, const char *row, size_t len, char *err)
         n = (size_t)snprintf(buf, sizeof buf, "%s\n", FEEDBACK_HEADER);
     memcpy(buf + n, row, len);
     n += len;
-    put = write(fd, buf, n);
+    put = pwrite(fd, buf, n, old_size);
     if (put == (ssize_t)n && fsync(fd) == 0)
         return 0;
     int e = put >= 0 && put < (ssize_t)n ? ENOSPC : errno;
@@ -366,27 +416,61 @@ utc_now(char *out)
     strftime(out, FEEDBACK_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Under the lock: a duplicate check, the image's rename, the row. */
+/* Puts the image at tmp in place as path, unless an image is there
+ * already. link(2) rather than access(2) then rename(2): the file
+ * server answers whether path exists, where an NFS client would answer
+ * from its cache of the folder, which may not yet show a file another
+ * host made a second ago. Returns 0 when placed (tmp is then gone and
+ * emptied), 1 when path exists, -1 on error. */
 static int
-add_locked(int fd, const char *store, const char *images, const char *tmp,
+place_image(char *tmp, const char *path, char *err)
+{
+    if (link(tmp, path) == 0) {
+        unlink(tmp);
+        tmp[0] = '\0';
+        return 0;
+    }
+    if (errno == EEXIST)
+        return 1;
+    /* A file system without hard links: ask, then rename. */
+    if (access(path, F_OK) == 0)
+        return 1;
+    if (rename(tmp, path) != 0) {
+        say(err, "%s: rename: %s", path, strerror(errno));
+        return -1;
+    }
+    tmp[0] = '\0';
+    return 0;
+}
+
+/* Under the lock: the image put in place unless it is a duplicate, then
+ * the row. Returns 0, 1 for a duplicate, -1 on error. */
+static int
+add_locked(int fd, const char *store, const char *images, char *tmp,
            const struct feedback_record *rec, char *err)
 {
     char path[PATH_CAP], row[ROW_CAP];
     off_t size;
-    int dup = 0;
+    int rc;
 
     if (cut_torn_row(fd, &size, err) != 0)
         return -1;
     fmt(path, sizeof path, "%s/%s.pgm", images, rec->id);
-    /* No image, no row: the scan is needed only when the image exists. */
-    if (access(path, F_OK) == 0 && (dup = meta_has_id(fd, size, rec->id)) != 0) {
-        if (dup < 0)
-            say(err, "meta.csv: read: %s", strerror(errno));
-        return dup;
-    }
-    if (rename(tmp, path) != 0) {
-        say(err, "%s: rename: %s", path, strerror(errno));
+    if ((rc = place_image(tmp, path, err)) < 0)
         return -1;
+    /* No image, no row: the scan is needed only when the image exists.
+     * One without a row is a killed writer's: ours replaces it. */
+    if (rc == 1) {
+        if ((rc = meta_has_id(fd, size, rec->id)) != 0) {
+            if (rc < 0)
+                say(err, "meta.csv: read: %s", strerror(errno));
+            return rc;
+        }
+        if (rename(tmp, path) != 0) {
+            say(err, "%s: rename: %s", path, strerror(errno));
+            return -1;
+        }
+        tmp[0] = '\0';
     }
     if (sync_dir(images, err) != 0 ||
         append_row(fd, size, row, format_row(row, rec), err) != 0) {
@@ -403,7 +487,7 @@ feedback_add(const char *store, struct feedback_record *rec,
     char images[PATH_CAP], tmp[PATH_CAP], meta[PATH_CAP];
     int fd, rc;
 
-    if (strlen(store) > PATH_CAP - 64) {
+    if (strlen(store) > PATH_CAP - 256) {
         say(err, "store path is too long");
         return -1;
     }
@@ -422,7 +506,7 @@ feedback_add(const char *store, struct feedback_record *rec,
     }
     rc = add_locked(fd, store, images, tmp, rec, err);
     int e = errno;              /* the failure's, for the caller */
-    if (rc != 0)
+    if (rc != 0 && tmp[0] != '\0')
         unlink(tmp);
     if (close(fd) != 0 && rc == 0) {
         e = errno;

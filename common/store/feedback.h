@@ -4,9 +4,10 @@
  * record, written with libcsv) and images/ID.pgm (the 28x28 the model
  * saw). The id is a hash of the label and the pixels, so the same image
  * with the same label is stored once. Writers append under an fcntl lock:
- * the image is written to a temporary file, synced and renamed first,
- * then the row goes in with one write() and an fsync, so a row never
- * names a missing image. A crash can leave an image without a row (the
+ * the image is written to a temporary file and synced, linked into place
+ * first, then the row goes in with one write() and an fsync, so a row
+ * never names a missing image. Web hosts may share a store over NFS
+ * (feedback.c says what that takes). A crash can leave an image without a row (the
  * reader never looks at it) or a torn last row without its newline (the
  * reader skips it; the next writer cuts it off before appending).
  *

@@ -45,11 +45,20 @@ web_app_free(struct web_app *app)
     unload(app);
 }
 
+/* Whether a and b are the same file, unchanged. The change time, to the
+ * nanosecond, too: a model copied then renamed into place often gets the
+ * inode number its predecessor but one had (ext4 reuses them), the same
+ * size (the same architecture) and, copied with its time kept or within
+ * the same second, the same mtime; no one can set the change time. */
 static int
 same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-           a->st_size == b->st_size && a->st_mtime == b->st_mtime;
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
 /* Makes app's model the one now at the model path. Returns 0, or -1

@@ -16,7 +16,8 @@
 #define PROBES 4                /* entries an address may use */
 
 /* One entry of the table, as it lies in the file (native layout: the
- * file is this machine's alone). */
+ * web hosts that share a store over NFS share this file too, and must be
+ * of one architecture). */
 struct slot {
     uint64_t key;               /* hash of the address, 0 for free */
     double tokens, when;        /* tokens left at time when */

@@ -8,7 +8,7 @@ model=$top/models/mnist.model
 idx2pgm --count 1 "$top/data/mnist/t10k-images-idx3-ubyte" > "$T/seven.pgm"
 printf '7\n' > "$T/seven.labels"
 
-for s in train retrain evaluate predict fetch-mnist bench; do
+for s in train retrain evaluate predict fetch-mnist bench push-model; do
     run "$top/scripts/$s" --help
     [ "$rc" -eq 0 ] && grep -q '^usage: ' "$T/out" && [ ! -s "$T/err" ]
     ok $? "$s --help: usage on stdout, exit 0"
