@@ -187,7 +187,7 @@ fuzz:
 # (FEEDBACK_DIR; scripts/servers/).
 SHARE = $(DESTDIR)$(PREFIX)/share/digits
 MAN1 = $(DESTDIR)$(PREFIX)/share/man/man1
-SCRIPTS = evaluate fetch-mnist mnist-pgm predict retrain train
+SCRIPTS = evaluate fetch-mnist mnist-pgm predict push-model retrain train
 SHARE_FILES = models/mnist.model $(wildcard models/*.arch) \
               scripts/mnist.sha256 $(SCRIPTS:%=scripts/%) \
               scripts/cgi/index.html $(wildcard scripts/servers/*.conf)
