@@ -63,7 +63,7 @@ pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
 
         if (cols < NR)
             memset(dst, 0, (size_t)kc * NR * sizeof *dst);
-        if (!tb && cols == NR)     /* B stored (K, N): rows are k */
+        if (!tb && cols == NR)          /* B stored (K, N): rows are k */
             for (int k = 0; k < kc; k++)    /* constant size: vector moves */
                 memcpy(dst + k * NR, b + (size_t)(k0 + k) * ldb + n,
                        NR * sizeof *dst);
@@ -98,7 +98,6 @@ packed_at(int K, int N, int k0, int n0)
 
     return (size_t)n0 * K + (size_t)k0 * ((nc + NR - 1) / NR * NR);
 }
-
 
 void
 gemm_pack_b(float *bp, const float *b, int ldb, int tb, int K, int N)
@@ -173,8 +172,7 @@ kernel(float *c, int ldc, const float *a, size_t rs, size_t ks,
     for (int k = 0; k < kc; k++)
         for (int i = 0; i < GEMM_MR; i++)
             for (int j = 0; j < NR; j++)
-                tile[i * NR + j] += a[i * rs + k * ks] *
-                                         bp[k * NR + j];
+                tile[i * NR + j] += a[i * rs + k * ks] * bp[k * NR + j];
     store_tile(c, ldc, tile, GEMM_MR, NR, add);
 #endif
 }

@@ -11,8 +11,8 @@
  *
  * gemm() is the fast path: it copies blocks of B (and a ragged last few
  * rows of A) into the caller's workspace ws (GEMM_WS_FLOATS floats, see
- * gemm_ws_alloc) so that a 6x16 register-blocked kernel streams through
- * contiguous memory. gemm_ref()
+ * gemm_ws_alloc) so that a register-blocked kernel, 6 rows by two
+ * vectors (kern.h), streams through contiguous memory. gemm_ref()
  * is the plain triple loop with the same meaning, kept as the reference
  * the tests compare against. Neither allocates; results depend only on the
  * inputs and sizes, never on timing. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "core/simd.h"
 #include "core/util.h"
 #include "nn/gemm.h"
 #include "levels.h"
@@ -88,6 +89,30 @@ check_prepacked(int M, int N, int K, int ta, int tb, float *ws,
     free(bp);
 }
 
+/* The call reaches the forced level's copy: its panels are two of its
+ * vectors wide, which a packed 1 x 1 B shows: 8 or 16 floats for avx2
+ * and avx512, and for generic whatever this build's flags give (simd.h's
+ * LANES, here as there). */
+static void
+check_level(void)
+{
+    static const size_t panel[KERN_LEVELS] = { 2 * LANES, 16, 32 };
+    enum kern_level l = kern_active()->level;
+
+    float bp[64], one = 1.0f;
+    size_t written = 0;
+
+    ok(gemm_packed_b_floats(1, 1) == panel[l], "gemm runs the %s copy "
+       "(panels of %zu columns)", kern_level_name(l), panel[l]);
+    for (size_t i = 0; i < 64; i++)
+        bp[i] = NAN;
+    gemm_pack_b(bp, &one, 1, 0, 1, 1);
+    while (written < 64 && !isnan(bp[written]))
+        written++;
+    ok(written == panel[l], "gemm_pack_b runs the %s copy (wrote %zu "
+       "floats)", kern_level_name(l), written);
+}
+
 static void
 run_all(void)
 {
@@ -95,6 +120,7 @@ run_all(void)
     float *ws = gemm_ws_alloc();
     struct rng r;
 
+    check_level();
     rng_init(&r, 42, 0, 0, 0);
     for (int t = 0; t < 4; t++)
         for (int i = 0; i < 4; i++)
