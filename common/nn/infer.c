@@ -13,10 +13,10 @@ void
 infer_init(struct infer *in, const struct model *m, int n_threads,
            int chunk)
 {
+    memset(in, 0, sizeof *in);
     in->n_threads = n_threads;
     in->chunk = chunk;
     in->workers = xcalloc((size_t)n_threads, sizeof *in->workers);
-    net_prepare(&in->prep, &m->arch, m->params);
     for (int t = 0; t < n_threads; t++)
         in->workers[t].m = m;
 }
@@ -39,8 +39,8 @@ worker_reserve(struct infer *in, struct infer_worker *iw, int n)
 void
 infer_update(struct infer *in)
 {
-    net_prep_free(&in->prep);
-    net_prepare(&in->prep, &in->workers[0].m->arch, in->workers[0].m->params);
+    net_prep_free(&in->prep);           /* prepared again when it pays */
+    in->n_seen = 0;
 }
 
 void
@@ -82,6 +82,11 @@ int
 infer_run(struct infer *in, float *prob, const uint8_t *pixels, int n)
 {
     int T = n < in->n_threads ? (n > 0 ? n : 1) : in->n_threads;
+    const struct model *m = in->workers[0].m;
+
+    in->n_seen += (size_t)n;
+    if (in->prep.block == NULL && in->n_seen >= INFER_PREPARE_AT)
+        net_prepare(&in->prep, &m->arch, m->params);
 
     for (int t = 0; t < T; t++) {
         int lo = (int)((long long)n * t / T);

@@ -22,13 +22,21 @@ struct infer {
     int n_threads, chunk;
     struct infer_worker *workers;
     struct net_prep prep;       /* the model's weights, prepared once */
+    size_t n_seen;              /* images run since the weights changed */
 };
+
+/* The model's weights are prepared for the kernels (net_prepare) once
+ * this many images have run: preparing costs about what a few images
+ * do (the weights packed into new memory, a page fault per 4 KB), so a
+ * process that classifies a single image, a CGI request, never pays for
+ * it, and a stream or a server does at once or soon. The answers are
+ * the same bits either way. */
+#define INFER_PREPARE_AT 8
 
 /* Sets up n_threads workers, each of which will take up to chunk images
  * at a time; their buffers are allocated on first use (exits 2 if out of
- * memory). The model's weights are prepared for the kernels here: if
- * they change afterwards (training), call infer_update before the next
- * run. infer_free releases it all. */
+ * memory). If the model's weights change afterwards (training), call
+ * infer_update before the next run. infer_free releases it all. */
 void infer_init(struct infer *in, const struct model *m, int n_threads,
                 int chunk);
 void infer_update(struct infer *in);
