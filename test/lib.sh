@@ -89,6 +89,17 @@ wait_up() {
     return 1
 }
 
+# wait_for CMD...: waits up to 10 s for CMD to succeed (a condition a
+# server makes true a moment after it answers, such as a line it prints).
+wait_for() {
+    i=0
+    until "$@"; do
+        [ $i -lt 100 ] || return 1
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
 # start_server LAUNCH: calls LAUNCH (which starts a server on $port in
 # the background and sets $base) on random ports until one answers
 # $base/ping; sets $server_pid and stops the server when the test exits

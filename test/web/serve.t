@@ -18,7 +18,9 @@ for try in 1 2 3 4 5; do
     wait_up "http://127.0.0.1:$PORT/ping" "$pid" && break
     /usr/bin/kill -INT -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done
-grep -qx "    http://127.0.0.1:$PORT/" "$T/out"; ok $? "prints the URL"
+# It prints the URL once it has seen its server answer, which may be a
+# moment after this test has.
+wait_for grep -qx "    http://127.0.0.1:$PORT/" "$T/out"; ok $? "prints the URL"
 code=$(curl -s -o "$T/page" -w '%{http_code}' "http://127.0.0.1:$PORT/")
 is "$code" 200 "the page answers"
 grep -q '<canvas id="pad"' "$T/page"; ok $? "... and is the page"
