@@ -272,7 +272,7 @@ gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
 #ifdef HAVE_VECTOR
                 lanes acc = lanes_splat(0.0f);
 #endif
-                float bk[LANES] = { 0 }, sum[LANES];
+                float bk[LANES] = { 0 }, sum[LANES] = { 0 };
 
                 for (int k = k0; k < k1; k++) {
                     for (int j = 0; j < cols; j++)
@@ -280,8 +280,7 @@ gemm_few_rows(float *c, int ldc, const float *a, int lda, int ta,
 #ifdef HAVE_VECTOR
                     acc += at(a, lda, ta, m, k) * lanes_load(bk);
 #else
-                    sum[0] = (k == k0 ? 0.0f : sum[0]) +
-                             at(a, lda, ta, m, k) * bk[0];
+                    sum[0] += at(a, lda, ta, m, k) * bk[0];
 #endif
                 }
 #ifdef HAVE_VECTOR
