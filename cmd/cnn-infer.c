@@ -31,7 +31,8 @@ static _Noreturn void
 usage(FILE *fp, int status)
 {
     fprintf(fp, "usage: %s [--model FILE] [--json [--echo-input]] "
-            "[--threads N]\n       [--no-reject] [--groups FILE] [FILE]\n"
+            "[--threads N]\n       [--no-reject] [--groups FILE] [--bf16] "
+            "[FILE]\n"
             "       %s [--model FILE] [--json] --check\n", progname(),
             progname());
     if (fp == stdout)
@@ -53,6 +54,7 @@ usage(FILE *fp, int status)
               "not a digit), or one JSON object with --json\n"
               "  --check       load the model, print its id and exit\n"
               "  --threads N   worker threads (default: all cores)\n"
+              "  --bf16        BF16 products, float sums (see cnn-infer(1))\n"
               "  --help        show this help\n"
               "FILE defaults to standard input.\n", fp);
     if (fp == stdout)
@@ -111,6 +113,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         { "check",      no_argument,       NULL, 'c' },
         { "no-reject",  no_argument,       NULL, 'r' },
         { "groups",     required_argument, NULL, 'g' },
+        { "bf16",       no_argument,       NULL, 'b' },
         { "help",       no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -124,6 +127,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         case 'c': o->check = 1; break;
         case 'r': o->no_reject = 1; break;
         case 'g': o->groups = optarg; break;
+        case 'b': kern_bf16 = 1; break;
         case 't': o->threads = (int)parse_count(optarg, 1, 64, "--threads");
                   break;
         case 'h': usage(stdout, 0);

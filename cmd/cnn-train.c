@@ -44,7 +44,7 @@ usage(FILE *fp, int status)
     fprintf(fp, "usage: %s --labels FILE [--images FILE] [--arch FILE | "
             "--init MODEL]\n       [--epochs N] [--batch-size N] [--lr X] "
             "[--seed N] [--threads N] [--augment]\n       [--val-images FILE "
-            "--val-labels FILE] [--output FILE]\n", progname());
+            "--val-labels FILE] [--output FILE] [--bf16]\n", progname());
     if (fp == stdout)
         fputs("  --images FILE      training images, 28x28 PGM stream "
               "(default stdin)\n"
@@ -65,6 +65,8 @@ usage(FILE *fp, int status)
               "  --seed N           random seed (default 1)\n"
               "  --threads N        worker threads (default: all cores)\n"
               "  --augment          random shifts, rotations and scaling\n"
+              "  --bf16             BF16 products, float sums and weights "
+              "(cnn-train(1))\n"
               "  --val-images FILE  validation images, scored every epoch\n"
               "  --val-labels FILE  their labels\n"
               "  --output FILE      the model, rewritten atomically after "
@@ -90,6 +92,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         { "weight-decay", 1, NULL, 'w' }, { "schedule", 1, NULL, 'S' },
         { "warmup", 1, NULL, 'W' }, { "seed", 1, NULL, 's' },
         { "threads", 1, NULL, 't' }, { "augment", 0, NULL, 'A' },
+        { "bf16", 0, NULL, 'B' },
         { "val-images", 1, NULL, 'v' }, { "val-labels", 1, NULL, 'V' },
         { "output", 1, NULL, 'o' }, { "checkpoint-path", 1, NULL, 'o' },
         { "help", 0, NULL, 'h' },
@@ -127,6 +130,7 @@ parse_opts(struct opts *o, int argc, char *argv[])
         case 't': o->threads = (int)parse_count(optarg, 1, 64, "--threads");
                   break;
         case 'A': o->augment = 1; break;
+        case 'B': kern_bf16 = 1; break;
         case 'v': o->val_images = optarg; break;
         case 'V': o->val_labels = optarg; break;
         case 'o': o->out = optarg; break;

@@ -116,8 +116,8 @@ conv_road(const struct conv_shape *s, int input_grad)
 {
     if (wino_applies(s))
         return ROAD_WINOGRAD;
-    /* w^T is laid out in gemm's workspace */
-    if (s->C == 1 && s->K * s->K <= MAX_TAPS &&
+    /* w^T is laid out in gemm's workspace; BF16 products are gemm's */
+    if (s->C == 1 && s->K * s->K <= MAX_TAPS && !kern_bf16 &&
         wt_floats(s) <= GEMM_WS_FLOATS && !input_grad)
         return ROAD_DIRECT;
     return ROAD_GEMM;

@@ -15,6 +15,7 @@
  * multiply-add). */
 #include "nn/gemm.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,11 +26,33 @@
 /* Columns of C per kernel call: two vectors of this level (kern.h). */
 #define NR (2 * LANES)
 
-/* Element (i, j) of op(X) for a matrix stored with leading dimension ld. */
+float
+gemm_bf16_round(float x)
+{
+    uint32_t u;
+
+    memcpy(&u, &x, sizeof u);
+    if ((u & 0x7fffffffu) > 0x7f800000u)        /* NaN stays NaN */
+        return x;
+    u += 0x7fffu + (u >> 16 & 1);               /* to nearest, ties even */
+    u &= 0xffff0000u;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* An operand as it is multiplied: itself, or in BF16 mode rounded. */
+static inline float
+operand(float x)
+{
+    return kern_bf16 ? gemm_bf16_round(x) : x;
+}
+
+/* Element (i, j) of op(X) for a matrix stored with leading dimension ld,
+ * as it is multiplied (operand). */
 static inline float
 at(const float *x, int ld, int t, int i, int j)
 {
-    return t ? x[(size_t)j * ld + i] : x[(size_t)i * ld + j];
+    return operand(t ? x[(size_t)j * ld + i] : x[(size_t)i * ld + j]);
 }
 
 void
@@ -63,7 +86,11 @@ pack_b(float *bp, const float *b, int ldb, int tb, int k0, int kc, int n0,
 
         if (cols < NR)
             memset(dst, 0, (size_t)kc * NR * sizeof *dst);
-        if (!tb && cols == NR)          /* B stored (K, N): rows are k */
+        if (kern_bf16)                  /* rounded, one by one */
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < cols; j++)
+                    dst[k * NR + j] = at(b, ldb, tb, k0 + k, n + j);
+        else if (!tb && cols == NR)     /* B stored (K, N): rows are k */
             for (int k = 0; k < kc; k++)    /* constant size: vector moves */
                 memcpy(dst + k * NR, b + (size_t)(k0 + k) * ldb + n,
                        NR * sizeof *dst);
@@ -310,6 +337,7 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
         int accumulate, float *ws)
 {
     float *ap = ws, *bp = ws + (size_t)GEMM_MR * GEMM_KC;
+    float *ab = bp + (size_t)GEMM_KC * GEMM_NC;     /* A rounded (BF16) */
 
     if (M == 0 || N == 0)
         return;
@@ -341,10 +369,18 @@ blocked(float *c, int ldc, const float *a, int lda, int ta, const float *b,
                 pack_b(bp, b, ldb, tb, k0, kc, n0, nc);
             for (int m0 = 0; m0 < M; m0 += mstep) {
                 int mc = M - m0 < mstep ? M - m0 : mstep;
+                const float *am = a + (size_t)m0 * rs + (size_t)k0 * ks;
 
-                macro_block(c + (size_t)m0 * ldc + n0, ldc,
-                            a + (size_t)m0 * rs + (size_t)k0 * ks, rs, ks,
-                            ap, bk, mc, nc, kc, add);
+                if (kern_bf16) {        /* A's block rounded, row-major */
+                    for (int i = 0; i < mc; i++)
+                        for (int k = 0; k < kc; k++)
+                            ab[(size_t)i * kc + k] =
+                                gemm_bf16_round(am[i * rs + k * ks]);
+                    macro_block(c + (size_t)m0 * ldc + n0, ldc, ab,
+                                (size_t)kc, 1, ap, bk, mc, nc, kc, add);
+                } else
+                    macro_block(c + (size_t)m0 * ldc + n0, ldc, am, rs, ks,
+                                ap, bk, mc, nc, kc, add);
             }
         }
     }

@@ -28,7 +28,8 @@
 #define GEMM_MC 120             /* most rows of A per block (L2) */
 #define GEMM_KC 320             /* most depth packed at once (L1 panel) */
 #define GEMM_NC 1024            /* columns of B packed at once */
-#define GEMM_WS_FLOATS ((size_t)GEMM_MR * GEMM_KC + (size_t)GEMM_KC * GEMM_NC)
+#define GEMM_WS_FLOATS ((size_t)GEMM_MR * GEMM_KC + (size_t)GEMM_KC * GEMM_NC \
+                        + (size_t)GEMM_MC * GEMM_KC)
 
 void gemm(float *c, int ldc, const float *a, int lda, int ta,
           const float *b, int ldb, int tb, int M, int N, int K,
@@ -51,6 +52,13 @@ int gemm_kstep(int K);
 void gemm_ref(float *c, int ldc, const float *a, int lda, int ta,
               const float *b, int ldb, int tb, int M, int N, int K,
               int accumulate);
+
+/* BF16 products (kern_bf16 set, kern.h): every element of A and B is
+ * rounded to bfloat16 (8 bits of mantissa, to nearest, ties to even)
+ * before it is multiplied; a product of two such is exact in float, and
+ * the sums stay float, so the answers are exactly gemm's on the rounded
+ * operands: what a BF16 dot-product unit computes, emulated. */
+float gemm_bf16_round(float x);
 
 /* Allocates a workspace for gemm() (exits 2 if out of memory); release
  * it with free(). */

@@ -30,6 +30,7 @@ static const char *const level_names[KERN_LEVELS] = {
     "generic", "avx2", "avx512"
 };
 
+int kern_bf16;
 static const struct kern *active;
 static pthread_once_t choose_once = PTHREAD_ONCE_INIT;
 

@@ -103,6 +103,12 @@ struct kern {
         .f_sgd_step_range = sgd_step_range, \
     }
 
+/* BF16 products in every matrix product (gemm.h, gemm_bf16_round), for
+ * cnn-train --bf16 and cnn-infer --bf16: set before any kernel runs,
+ * never while one does. Off (0) by default. A level's copy reads it
+ * too (it is not renamed). */
+extern int kern_bf16;
+
 /* The chosen level's table. The first call chooses (thread-safe): from
  * DIGITS_KERNELS if set (generic, avx2 or avx512; exits 2 naming the
  * levels this CPU has if it names another or one the CPU lacks), else

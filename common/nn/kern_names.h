@@ -18,6 +18,7 @@
 #define gemm KERN_NAME(gemm)
 #define gemm_prepacked_b KERN_NAME(gemm_prepacked_b)
 #define gemm_ws_alloc KERN_NAME(gemm_ws_alloc)
+#define gemm_bf16_round KERN_NAME(gemm_bf16_round)
 #define wino_applies KERN_NAME(wino_applies)
 #define wino_buf_floats KERN_NAME(wino_buf_floats)
 #define wino_dbuf_floats KERN_NAME(wino_dbuf_floats)

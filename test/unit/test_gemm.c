@@ -9,6 +9,7 @@
 #include "core/simd.h"
 #include "core/util.h"
 #include "nn/gemm.h"
+#include "nn/kern.h"
 #include "levels.h"
 #include "tap.h"
 
@@ -113,6 +114,56 @@ check_level(void)
        "floats)", kern_level_name(l), written);
 }
 
+/* BF16 products: gemm in that mode gives exactly gemm's bits on the
+ * operands rounded first, with B as it is or packed once. */
+static void
+check_bf16(int M, int N, int K, int ta, int tb, float *ws, struct rng *r)
+{
+    struct operands o = operands_new(M, N, K, r);
+    size_t na = (size_t)M * K, nb = (size_t)K * N;
+    float *ra = xmalloc_array(na + 1, sizeof *ra);
+    float *rb = xmalloc_array(nb + 1, sizeof *rb);
+    float *bp = xmalloc_array(gemm_packed_b_floats(K, N), sizeof *bp);
+    float *e = xmalloc_array((size_t)M * N + 1, sizeof *e);
+    int lda = ta ? M : K, ldb = tb ? K : N;
+
+    for (size_t i = 0; i < na; i++)
+        ra[i] = gemm_bf16_round(o.a[i]);
+    for (size_t i = 0; i < nb; i++)
+        rb[i] = gemm_bf16_round(o.b[i]);
+    gemm(o.d, N, ra, lda, ta, rb, ldb, tb, M, N, K, 0, ws);
+    kern_bf16 = 1;
+    gemm(o.c, N, o.a, lda, ta, o.b, ldb, tb, M, N, K, 0, ws);
+    gemm_pack_b(bp, o.b, ldb, tb, K, N);
+    gemm_prepacked_b(e, N, o.a, lda, ta, bp, M, N, K, 0, ws);
+    kern_bf16 = 0;
+    ok(memcmp(o.c, o.d, (size_t)M * N * sizeof *o.c) == 0 &&
+       memcmp(e, o.d, (size_t)M * N * sizeof *e) == 0, "BF16 gemm %dx%dx%d "
+       "ta=%d tb=%d: gemm's bits on rounded operands", M, N, K, ta, tb);
+    gemm(e, N, o.a, lda, ta, o.b, ldb, tb, M, N, K, 0, ws);
+    ok(memcmp(e, o.c, (size_t)M * N * sizeof *e) != 0, "... not the bits "
+       "of float products (the mode was on)");
+    operands_free(&o);
+    free(ra), free(rb), free(bp), free(e);
+}
+
+/* Rounding to BF16: to nearest, ties to even, NaN kept, overflow to
+ * infinity. */
+static void
+check_bf16_round(void)
+{
+    static const float in[] = { 1.0f, 1.0f + 0x1p-8f, 1.0f + 0x3p-8f,
+                                -1.0f - 0x1.8p-8f, 0x1.fffffep127f };
+    static const float want[] = { 1.0f, 1.0f, 1.0f + 0x1p-6f,
+                                  -1.0f - 0x1p-7f, INFINITY };
+    int good = 1;
+
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+        good &= gemm_bf16_round(in[i]) == want[i];
+    ok(good && isnan(gemm_bf16_round(NAN)), "BF16 rounding: to nearest, "
+       "ties to even, NaN kept, the largest float to infinity");
+}
+
 static void
 run_all(void)
 {
@@ -143,6 +194,11 @@ run_all(void)
     check_prepacked(2, 40, 9216, 0, 1, ws, &r); /* many slices, row by row */
     check_prepacked(9, 1100, 300, 1, 0, ws, &r);/* past NC, ragged rows */
     check_prepacked(1, 10, 128, 0, 1, ws, &r);  /* one image, last layer */
+    check_bf16_round();
+    for (int t = 0; t < 4; t++) {       /* few rows, ragged, many slices */
+        check_bf16(3, 37, 29, t & 1, t >> 1, ws, &r);
+        check_bf16(43, 70, 700, t & 1, t >> 1, ws, &r);
+    }
     free(ws);
 }
 
