@@ -63,6 +63,9 @@ cpu_level(void)
     if ((b & bit_AVX512F) && (b & bit_AVX512BW) && (b & bit_AVX512DQ) &&
         (b & bit_AVX512VL) && (xcr0() & 0xe6) == 0xe6)
         return KERN_AVX512;
+#ifdef KERN_ASSUME_AVX512       /* the W16 test build: see kern_avx512.c */
+    return KERN_AVX512;
+#endif
     return KERN_AVX2;
 }
 #else

@@ -18,13 +18,20 @@
 #include "core/rng.h"
 #include "core/util.h"
 
-#ifdef __clang__
-#pragma clang attribute push(__attribute__(( \
-    target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))), \
-    apply_to = function)
-#else
-#pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")
+/* The instructions this copy may use. A test build (Makefile, W16)
+ * compiles the same 16-lane C for AVX2 instead, so the level's logic is
+ * tested on CPUs without AVX-512. */
+#ifndef KERN_AVX512_ISA
+#define KERN_AVX512_ISA "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"
 #endif
+#define KERN_PRAGMA(x) _Pragma(#x)
+#ifdef __clang__
+#define KERN_TARGET(isa) KERN_PRAGMA(clang attribute push( \
+    __attribute__((target(isa))), apply_to = function))
+#else
+#define KERN_TARGET(isa) KERN_PRAGMA(GCC target(isa))
+#endif
+KERN_TARGET(KERN_AVX512_ISA)
 
 #include "nn/kern_level.h"
 
