@@ -26,6 +26,7 @@ void
 dropout_forward(float *y, float *mask, const float *x, size_t n, float rate,
                 struct rng *r)
 {
+    KERN_DISPATCH(dropout_forward, (y, mask, x, n, rate, r));
     float scale = 1.0f / (1.0f - rate);
     /* Each 64-bit draw decides two values, 32 bits each: a value is
      * dropped when its bits fall below rate * 2^32. */
@@ -50,6 +51,7 @@ dropout_forward(float *y, float *mask, const float *x, size_t n, float rate,
 void
 dropout_backward(float *dx, const float *dy, const float *mask, size_t n)
 {
+    KERN_DISPATCH(dropout_backward, (dx, dy, mask, n));
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * mask[i];
 }

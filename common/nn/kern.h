@@ -34,6 +34,8 @@
 #include "nn/arch.h"
 #include "nn/conv.h"
 
+struct rng;
+
 enum kern_level { KERN_GENERIC, KERN_AVX2, KERN_AVX512, KERN_LEVELS };
 
 /* One level's copy of every dispatched kernel (see the headers of
@@ -65,6 +67,10 @@ struct kern {
                                int, int, int, int);
     void (*f_relu_forward)(float *, const float *, size_t);
     void (*f_relu_backward)(float *, const float *, const float *, size_t);
+    void (*f_dropout_forward)(float *, float *, const float *, size_t, float,
+                              struct rng *);
+    void (*f_dropout_backward)(float *, const float *, const float *,
+                               size_t);
     void (*f_dense_forward)(float *, float *, float *, const float *,
                             const float *, const float *, const float *, int,
                             int, int);
@@ -73,6 +79,7 @@ struct kern {
                              int, int, int);
     void (*f_dense_bias_backward)(float *, const float *, size_t, int);
     void (*f_softmax_forward)(float *, const float *, int, int);
+    double (*f_crossentropy_sum)(const float *, const uint8_t *, int, int);
     void (*f_softmax_crossentropy_backward)(float *, const float *,
                                             const uint8_t *, int, int,
                                             float);
@@ -95,10 +102,13 @@ struct kern {
         .f_maxpool_forward = maxpool_forward, \
         .f_maxpool_backward = maxpool_backward, \
         .f_relu_forward = relu_forward, .f_relu_backward = relu_backward, \
+        .f_dropout_forward = dropout_forward, \
+        .f_dropout_backward = dropout_backward, \
         .f_dense_forward = dense_forward, \
         .f_dense_backward = dense_backward, \
         .f_dense_bias_backward = dense_bias_backward, \
         .f_softmax_forward = softmax_forward, \
+        .f_crossentropy_sum = crossentropy_sum, \
         .f_softmax_crossentropy_backward = softmax_crossentropy_backward, \
         .f_sgd_step_range = sgd_step_range, \
     }
@@ -125,7 +135,9 @@ const char *kern_levels_here(void);
 /* A line or two for --help: the chosen level, the others, the variable. */
 void kern_help(FILE *fp);
 /* For tests: makes level the chosen one from now on; -1 if this CPU
- * cannot run it. Not while kernels run on other threads. */
+ * cannot run it. Not while kernels run on other threads, and with no
+ * buffer or prepared weights kept from before: their sizes and layouts
+ * are the level's (gemm's panel width). */
 int kern_force(enum kern_level level);
 
 /* Starts each public kernel of the generic copy: a call to it runs the

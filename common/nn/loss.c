@@ -32,6 +32,7 @@ softmax_forward(float *prob, const float *logits, int N, int K)
 double
 crossentropy_sum(const float *prob, const uint8_t *labels, int N, int K)
 {
+    KERN_DISPATCH_RET(crossentropy_sum, (prob, labels, N, K));
     double sum = 0.0;
 
     /* Clamp so a probability that underflowed to 0 gives a large finite

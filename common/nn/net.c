@@ -200,17 +200,18 @@ dropout_layer_forward(struct net_work *w, const struct layer *l, int i,
 
 /* In inference, what the convolution layer i takes over from the layers
  * after it (a ReLU, and a 2x2 max-pool after that where it can), and how
- * many it takes: those are then skipped. Training keeps every layer's
- * output and the pool's argmax for backward. */
+ * many it takes: those are then skipped. Training (a key, or buffers
+ * made for training: a backward may follow) keeps every layer's output
+ * and the pool's argmax. */
 static enum conv_fuse
-conv_fusion(const struct arch *a, int i, const struct net_key *key,
-            int *taken)
+conv_fusion(const struct net_work *w, const struct arch *a, int i,
+            const struct net_key *key, int *taken)
 {
     const struct layer *l = &a->layers[i];
     struct conv_shape s = conv_shape_of(l);
 
     *taken = 0;
-    if (key != NULL || i + 1 >= a->n_layers ||
+    if (key != NULL || w->training || i + 1 >= a->n_layers ||
         a->layers[i + 1].kind != LAYER_RELU)
         return CONV_PLAIN;
     *taken = 1;
@@ -237,7 +238,7 @@ net_forward(struct net_work *w, const struct arch *a, const float *params,
 
         switch (l->kind) {
         case LAYER_CONV:
-            fuse = conv_fusion(a, i, key, &taken);
+            fuse = conv_fusion(w, a, i, key, &taken);
             conv2d_forward(w->act[i + 1 + taken], w->col, w->ws, x,
                            params + l->off_w, wp, params + l->off_b, n, fuse,
                            &s);

@@ -210,8 +210,9 @@ tile_outputs(lanes y[4], const lanes mm[16], lanes bf)
 
 /* y = A^T M A + b for tiles t0 .. t0+nt, the outputs inside the image,
  * then fuse: a ReLU, or a ReLU and the max of the tile's four outputs
- * (a tile is a 2x2 pooling window, OH and OW even), max first (the two
- * commute). */
+ * (a tile is a 2x2 pooling window, OH and OW even). The ReLU comes
+ * first, as in the layers one by one: it makes a NaN 0, which the max
+ * then passes over. */
 static void
 transform_output(float *y, const float *M, int tb, const float *b, int t0,
                  int nt, enum conv_fuse fuse, const struct conv_shape *s)
@@ -243,15 +244,14 @@ transform_output(float *y, const float *M, int tb, const float *b, int t0,
             for (int k = 0; k < 16; k++)
                 mm[k] = load_l(m + k * xi + f, n_lanes);
             tile_outputs(o, mm, load_l(b + f, n_lanes));
+            for (int k = 0; k < 4 && fuse != CONV_PLAIN; k++)
+                o[k] = lanes_max(o[k], zero);
             if (pooled)
                 o[0] = lanes_max(lanes_max(o[0], o[1]),
                                  lanes_max(o[2], o[3]));
-            for (int k = 0; k < 4; k++) {
-                if (fuse != CONV_PLAIN)
-                    o[k] = lanes_max(o[k], zero);
+            for (int k = 0; k < 4; k++)
                 if (k == 0 || at[k] != NULL)
                     store_l(at[k] + f, o[k], n_lanes);
-            }
         }
     }
 }
