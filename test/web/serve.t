@@ -6,18 +6,25 @@
 
 FEEDBACK_DIR=$T/store
 export FEEDBACK_DIR
-for try in 1 2 3 4 5; do
-    PORT=$(random_port)
-    export PORT
-    # In its own process group, with SIGINT not ignored (a shell ignores
-    # it in background jobs; a terminal's Ctrl-C is not ignored).
-    perl -MPOSIX -e 'POSIX::setsid(); $SIG{INT} = "DEFAULT"; exec @ARGV or die' \
-        "$top/scripts/serve" > "$T/out" 2> "$T/err" &
-    pid=$!
-    trap '/usr/bin/kill -TERM -- "-$pid" 2>/dev/null; rm -rf -- "$T"' EXIT
-    wait_up "http://127.0.0.1:$PORT/ping" "$pid" && break
-    /usr/bin/kill -INT -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-done
+# start_serve [VAR=VALUE...]: scripts/serve on random ports until one
+# answers, with those variables set; $pid is its process group, stopped
+# when the test exits. In its own process group, with SIGINT not
+# ignored (a shell ignores it in background jobs; a terminal's Ctrl-C is
+# not ignored).
+start_serve() {
+    for try in 1 2 3 4 5; do
+        PORT=$(random_port)
+        export PORT
+        env "$@" perl -MPOSIX -e 'POSIX::setsid(); $SIG{INT} = "DEFAULT"; exec @ARGV or die' \
+            "$top/scripts/serve" > "$T/out" 2> "$T/err" &
+        pid=$!
+        trap '/usr/bin/kill -TERM -- "-$pid" 2>/dev/null; rm -rf -- "$T"' EXIT
+        wait_up "http://127.0.0.1:$PORT/ping" "$pid" && return 0
+        /usr/bin/kill -INT -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    done
+    return 1
+}
+start_serve
 # It prints the URL once it has seen its server answer, which may be a
 # moment after this test has.
 wait_for grep -qx "    http://127.0.0.1:$PORT/" "$T/out"; ok $? "prints the URL"
@@ -83,15 +90,7 @@ ok $? "a port held by a listener that never answers: serve exits $rc, says the p
 
 # HOST=0.0.0.0: reachable through this machine's own address.
 addr=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -v ':' | grep -v '^127\.' | head -n 1)
-for try in 1 2 3 4 5; do
-    PORT=$(random_port)
-    HOST=0.0.0.0 perl -MPOSIX -e 'POSIX::setsid(); $SIG{INT} = "DEFAULT"; exec @ARGV or die' \
-        "$top/scripts/serve" > "$T/out" 2> "$T/err" &
-    pid=$!
-    trap '/usr/bin/kill -TERM -- "-$pid" 2>/dev/null; rm -rf -- "$T"' EXIT
-    wait_up "http://127.0.0.1:$PORT/ping" "$pid" && break
-    /usr/bin/kill -INT -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-done
+start_serve HOST=0.0.0.0
 if [ -n "$addr" ]; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$addr:$PORT/ping")
     is "$code" 200 "HOST=0.0.0.0: /ping answers on this machine's address $addr"
